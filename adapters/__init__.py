@@ -1,0 +1,1 @@
+"""Outside formats: Navet deliveries and the nodes Regionnav calls."""

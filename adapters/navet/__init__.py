@@ -1,0 +1,1 @@
+"""Navet: reading, writing and generating Navetavisering deliveries."""

@@ -1,0 +1,1 @@
+"""Certificate management: a local CA, issuing, revoking, inspecting."""

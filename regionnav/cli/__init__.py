@@ -1,0 +1,24 @@
+"""The ``regionnav`` command line: a thin layer over plain functions.
+
+Each sub-module adds its commands to :data:`app`. Every command prints its
+result on stdout, logs on stderr, and on failure exits non-zero with one line
+that says why.
+"""
+
+from __future__ import annotations
+
+from regionnav.cli.common import app, fail
+from regionnav.errors import RegionnavError
+
+# Importing a module registers its commands on ``app``.
+from regionnav.cli import store as _store  # noqa: F401  isort: skip
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    try:
+        app()
+    except RegionnavError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted", code=130)

@@ -1,0 +1,50 @@
+"""What every command shares: the app, the configuration, one-line failures."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from regionnav import config as config_module
+from regionnav import logs
+
+app = typer.Typer(
+    name="regionnav",
+    help="Regional hub for Swedish population-register data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_state: dict[str, config_module.Config] = {}
+
+
+@app.callback()
+def _root(
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="TOML configuration file."),
+    ] = None,
+    log_level: Annotated[
+        str, typer.Option("--log-level", help="DEBUG, INFO, WARNING or ERROR.")
+    ] = "WARNING",
+) -> None:
+    logs.setup(log_level.upper())
+    _state["config"] = config_module.load(config)
+
+
+def current_config() -> config_module.Config:
+    """The configuration loaded by the root callback (defaults outside the CLI)."""
+    if "config" not in _state:
+        _state["config"] = config_module.load()
+    return _state["config"]
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print ``message`` on one line on stderr and exit with ``code``."""
+    first_line = message.strip().splitlines()[0] if message.strip() else "failed"
+    print(f"regionnav: error: {first_line}", file=sys.stderr)
+    sys.exit(code)

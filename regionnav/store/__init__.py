@@ -1,0 +1,6 @@
+"""The store: SQLAlchemy tables, the engine, and migrations."""
+
+from regionnav.store.engine import is_sqlite, open_engine, ping
+from regionnav.store.migrate import upgrade
+
+__all__ = ["is_sqlite", "open_engine", "ping", "upgrade"]

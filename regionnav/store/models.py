@@ -1,0 +1,98 @@
+"""The tables of the mirror.
+
+``person_versions`` holds every post ever imported, whole and untouched, as the
+UTF-8 bytes of its ``Folkbokforingspost`` element; ``persons`` points at the
+current version of each identity and carries the facts that lookups filter on
+(protection flags, deregistration, kommun). ``valid_from`` orders versions in
+time: the post's ``andringstidpunkt`` or, when Navet left it out, the
+delivery's effective date. Both are ``YYYYMMDDhhmmss`` integers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Delivery(Base):
+    """One imported Navet file."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    checksum: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    effective_date: Mapped[str | None] = mapped_column(String(8))
+    posts: Mapped[int] = mapped_column(Integer)
+    new: Mapped[int] = mapped_column(Integer)
+    changed: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seconds: Mapped[float] = mapped_column(Float)
+    result: Mapped[str] = mapped_column(String(20))
+
+
+class PersonVersion(Base):
+    """One post of one identity as a delivery brought it."""
+
+    __tablename__ = "person_versions"
+    __table_args__ = (Index("ix_person_versions_person", "person_id", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    person_id: Mapped[str] = mapped_column(String(12))
+    changed_at: Mapped[int | None] = mapped_column(BigInteger)
+    valid_from: Mapped[int] = mapped_column(BigInteger)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id"))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32))
+    post_xml: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Person(Base):
+    """The current record of one identity (personnummer or samordningsnummer)."""
+
+    __tablename__ = "persons"
+    __table_args__ = (Index("ix_persons_kommun", "kommun_kod"),)
+
+    person_id: Mapped[str] = mapped_column(String(12), primary_key=True)
+    id_kind: Mapped[str] = mapped_column(String(3))
+    version_id: Mapped[int] = mapped_column(ForeignKey("person_versions.id"))
+    valid_from: Mapped[int] = mapped_column(BigInteger)
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32))
+    sekretessmarkering: Mapped[bool] = mapped_column(Boolean)
+    skyddad_folkbokforing: Mapped[bool] = mapped_column(Boolean)
+    avregistreringskod: Mapped[str | None] = mapped_column(String(2))
+    avregistreringsdatum: Mapped[str | None] = mapped_column(String(8))
+    lan_kod: Mapped[str | None] = mapped_column(String(2))
+    kommun_kod: Mapped[str | None] = mapped_column(String(4))
+    folkbokforingsdatum: Mapped[str | None] = mapped_column(String(8))
+
+
+class IdentityLink(Base):
+    """A number change: ``old_id`` was replaced by ``new_id`` (GN or GS)."""
+
+    __tablename__ = "identity_links"
+    __table_args__ = (Index("ix_identity_links_new", "new_id"),)
+
+    old_id: Mapped[str] = mapped_column(String(12), primary_key=True)
+    new_id: Mapped[str] = mapped_column(String(12), primary_key=True)
+    reason: Mapped[str | None] = mapped_column(String(2))
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id"))

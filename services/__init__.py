@@ -1,0 +1,1 @@
+"""RIV-TA services: one Spyne application per contract."""

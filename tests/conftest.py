@@ -1,0 +1,85 @@
+"""Shared fixtures: a migrated store on SQLite and on PostgreSQL.
+
+The PostgreSQL tests run against ``REGIONNAV_TEST_POSTGRES_URL`` (default: the
+local server's ``test`` database). Each test session gets a database of its own,
+created and dropped here. When the server cannot be reached the tests are
+skipped on a developer's machine, and fail under CI (``CI=true``), where they
+must run for real.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from regionnav.store import open_engine, upgrade
+from regionnav.store.models import Base
+
+POSTGRES_URL = os.environ.get(
+    "REGIONNAV_TEST_POSTGRES_URL",
+    "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_url(worker_id: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (and xdist worker)."""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"regionnav_test_{worker_id}_{uuid.uuid4().hex[:8]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        admin.dispose()
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required under CI: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}")
+
+    url = make_url(POSTGRES_URL).set(database=name)
+    yield url.render_as_string(hide_password=False)
+
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    engine = open_engine(postgres_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def engine(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[Engine]:
+    """A migrated, empty store: once on SQLite, once on PostgreSQL."""
+    if request.param == "sqlite":
+        sqlite = open_engine(f"sqlite:///{tmp_path}/regionnav.db")
+        upgrade(sqlite)
+        yield sqlite
+        sqlite.dispose()
+        return
+
+    postgres: Engine = request.getfixturevalue("_postgres_engine")
+    names = ", ".join(t.name for t in reversed(Base.metadata.sorted_tables))
+    with postgres.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} CASCADE"))
+    yield postgres
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: object) -> Iterator[Engine]:
+    """A migrated, empty SQLite store, for tests that need only one backend."""
+    sqlite = open_engine(f"sqlite:///{tmp_path}/regionnav.db")
+    upgrade(sqlite)
+    yield sqlite
+    sqlite.dispose()

@@ -1,0 +1,57 @@
+from pathlib import Path
+
+import pytest
+
+from regionnav import config
+from regionnav.errors import ConfigError
+
+
+def test_no_file_and_no_environment_gives_sqlite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    cfg = config.load(environ={})
+    assert cfg.store.database_url.startswith("sqlite:///")
+
+
+def test_named_file_that_is_missing_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        config.load(tmp_path / "absent.toml", environ={})
+
+
+def test_database_url_is_overridden_by_environment(tmp_path: Path) -> None:
+    (tmp_path / "r.toml").write_text('[store]\nurl = "sqlite:///a.db"\n')
+    url = "postgresql+psycopg://u@h/db"
+    cfg = config.load(tmp_path / "r.toml", environ={"REGIONNAV_DATABASE_URL": url})
+    assert cfg.store.database_url == url
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("[store]\nurll = 'x'\n", "store.urll"),
+        ("[server]\nport = 'high'\n", "server.port"),
+        ("[server]\ntls = 3\n", "server.tls"),
+        ("[hub]\nlogical_addresses = 'one'\n", "hub.logical_addresses"),
+        ("[nonsense]\n", "nonsense"),
+    ],
+)
+def test_bad_key_is_named_in_the_error(tmp_path: Path, text: str, key: str) -> None:
+    (tmp_path / "r.toml").write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        config.load(tmp_path / "r.toml", environ={})
+    assert caught.value.key == key
+
+
+def test_environment_value_of_wrong_type_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match=r"server\.port"):
+        config.load(environ={"REGIONNAV_SERVER_PORT": "x"})
+
+
+def test_secret_does_not_show_in_repr() -> None:
+    secret = config.Secret("hunter2")
+    assert "hunter2" not in repr(secret)
+    assert secret.reveal() == "hunter2"
