@@ -11,6 +11,7 @@ Tree::
     ├── StoreError           the database cannot be reached or migrated
     ├── DeliveryError        a Navet delivery is refused as a whole
     │   └── PostError        one post in it is broken
+    ├── PostContentError     a post's content is wrong (no file context yet)
     ├── UnsafeXmlError       a document uses DTDs, entities or is too large
     ├── RequestError         a consumer's request is wrong (SOAP Client fault)
     │   └── NotAuthorisedError
@@ -64,6 +65,20 @@ class PostError(DeliveryError):
         self.post = post
         self.element = element
         self.post_reason = reason
+
+
+class PostContentError(RegionnavError):
+    """A Folkbokforingspost's content is wrong, found outside any file context.
+
+    Raised by ``adapters.navet.facts.facts_of``; the Navet reader turns it into a
+    :class:`PostError` with the file name and post number. ``element`` names the
+    offending element; the value is never repeated.
+    """
+
+    def __init__(self, element: str, reason: str) -> None:
+        super().__init__(f"element {element}: {reason}")
+        self.element = element
+        self.reason = reason
 
 
 class RequestError(RegionnavError):
