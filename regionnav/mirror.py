@@ -1,0 +1,346 @@
+"""Applying Navet deliveries to the store, whole or not at all.
+
+A delivery is imported inside one database transaction: a broken post, a
+crash or a kill half-way leaves the store exactly as it was, and a rerun
+starts again from the top. The file's SHA-256 identifies it, so importing the
+same file twice is a no-op. Every post replaces the whole person: it becomes a
+new version beside the earlier ones, and the person's current record points at
+it unless a newer change is already known (a late post adds history only).
+A post identical to the current record adds nothing.
+
+Number changes (``GN``/``GS`` with hänvisning) are kept as identity links,
+readable from either side; both the old record (which refers forward) and the
+new one (which refers back) produce the same link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from adapters.navet.facts import PostFacts
+from adapters.navet.reader import DeliveryHeader, Post, read_delivery
+from regionnav.errors import StoreError
+from regionnav.store.models import Delivery, IdentityLink, Person, PersonVersion
+
+logger = logging.getLogger(__name__)
+
+BATCH = 2000
+NUMBER_CHANGES = frozenset({"GN", "GS", "G"})
+# Serialises importers on PostgreSQL (an arbitrary, fixed advisory-lock key).
+IMPORT_LOCK = 0x5245474E
+
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What one import did; ``skipped`` when the file was imported before."""
+
+    filename: str
+    checksum: str
+    kind: str
+    posts: int
+    new: int
+    changed: int
+    unchanged: int
+    seconds: float
+    skipped: bool = False
+
+    def line(self) -> str:
+        if self.skipped:
+            return f"{self.filename}: already imported (sha256 {self.checksum[:12]})"
+        rate = self.posts / self.seconds if self.seconds else 0.0
+        return (
+            f"{self.filename}: {self.posts} posts, {self.new} new, "
+            f"{self.changed} changed, {self.unchanged} unchanged "
+            f"in {self.seconds:.1f} s ({rate:,.0f} posts/s)"
+        )
+
+
+def checksum_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def import_delivery(
+    engine: Engine, path: Path, progress: Progress | None = None
+) -> ImportSummary:
+    """Import one Navet file atomically.
+
+    Raises :class:`~regionnav.errors.DeliveryError` (or its
+    :class:`~regionnav.errors.PostError`) for a refused file and
+    :class:`~regionnav.errors.StoreError` when the database fails; in both
+    cases nothing was changed.
+    """
+    started = time.perf_counter()
+    checksum = checksum_of(path)
+    try:
+        with engine.begin() as connection:
+            _lock(connection)
+            if _already_imported(connection, checksum):
+                logger.info("delivery %s already imported, skipped", path.name)
+                return ImportSummary(path.name, checksum, "-", 0, 0, 0, 0, 0.0, True)
+            summary = _Import(connection, path, checksum, progress).run(started)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"import of {path.name} failed in the store: {exc}") from exc
+
+    logger.info(
+        "delivery %s imported: %d posts, %d new, %d changed, %d unchanged",
+        path.name,
+        summary.posts,
+        summary.new,
+        summary.changed,
+        summary.unchanged,
+    )
+    return summary
+
+
+def _lock(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK}
+        )
+    else:
+        # Take SQLite's write lock now rather than at the first insert, so two
+        # importers queue up instead of failing half-way.
+        connection.execute(text("UPDATE deliveries SET id = id WHERE 0"))
+
+
+def _already_imported(connection: Connection, checksum: str) -> bool:
+    query = select(Delivery.id).where(Delivery.checksum == checksum)
+    return connection.execute(query).first() is not None
+
+
+class _Import:
+    """One delivery being applied inside the caller's transaction."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        path: Path,
+        checksum: str,
+        progress: Progress | None,
+    ) -> None:
+        self.connection = connection
+        self.path = path
+        self.checksum = checksum
+        self.progress = progress
+        self.imported_at = datetime.now(UTC)
+        self.counts = {"posts": 0, "new": 0, "changed": 0, "unchanged": 0}
+        self.upsert_person = _upsert(connection, Person.__table__, ["person_id"])
+        self.insert_link = _insert_ignore(connection, IdentityLink.__table__)
+
+    def run(self, started: float) -> ImportSummary:
+        self.delivery_id = self._open_delivery()
+        self.next_version = self._max_version() + 1
+
+        navet = read_delivery(self.path)
+        with navet:
+            for batch in _batches(navet.posts(), BATCH):
+                self._apply(batch, navet.header)
+                if self.progress:
+                    total = navet.header.post_count if navet.header else None
+                    self.progress(self.counts["posts"], total)
+        kind = _kind(navet.header)
+        seconds = time.perf_counter() - started
+
+        self.connection.execute(
+            update(Delivery)
+            .where(Delivery.id == self.delivery_id)
+            .values(
+                kind=kind,
+                effective_date=navet.header.effective_date if navet.header else None,
+                finished_at=datetime.now(UTC),
+                seconds=seconds,
+                result="imported",
+                **self.counts,
+            )
+        )
+        return ImportSummary(
+            self.path.name, self.checksum, kind, seconds=seconds, **self.counts
+        )
+
+    def _open_delivery(self) -> int:
+        row = self.connection.execute(
+            insert(Delivery)
+            .values(
+                filename=self.path.name[:255],
+                checksum=self.checksum,
+                kind="-",
+                posts=0,
+                new=0,
+                changed=0,
+                unchanged=0,
+                started_at=self.imported_at,
+                finished_at=self.imported_at,
+                seconds=0.0,
+                result="importing",
+            )
+            .returning(Delivery.id)
+        )
+        return int(row.scalar_one())
+
+    def _max_version(self) -> int:
+        query = select(func.coalesce(func.max(PersonVersion.id), 0))
+        return int(self.connection.execute(query).scalar_one())
+
+    def _apply(self, posts: list[Post], header: DeliveryHeader | None) -> None:
+        fallback = _fallback_moment(header, self.imported_at)
+        current = self._current_of({post.facts.person_id for post in posts})
+        versions: list[dict[str, Any]] = []
+        persons: dict[str, dict[str, Any]] = {}
+        links: dict[tuple[str, str], dict[str, Any]] = {}
+
+        for post in posts:
+            self.counts["posts"] += 1
+            facts = post.facts
+            digest = hashlib.sha256(post.xml).digest()
+            valid_from = facts.changed_at or fallback
+            known = current.get(facts.person_id)
+            if known is not None and known[0] == digest:
+                self.counts["unchanged"] += 1
+                continue
+            self.counts["new" if known is None else "changed"] += 1
+
+            version_id = self.next_version
+            self.next_version += 1
+            versions.append(
+                _version_row(
+                    version_id=version_id,
+                    facts=facts,
+                    valid_from=valid_from,
+                    digest=digest,
+                    post=post,
+                    delivery_id=self.delivery_id,
+                    imported_at=self.imported_at,
+                )
+            )
+            if known is None or valid_from >= known[1]:
+                persons[facts.person_id] = _person_row(
+                    facts, version_id, valid_from, digest
+                )
+                current[facts.person_id] = (digest, valid_from)
+            for link in _links_of(facts):
+                links[link] = {
+                    "old_id": link[0],
+                    "new_id": link[1],
+                    "reason": _link_reason(facts),
+                    "delivery_id": self.delivery_id,
+                }
+
+        if versions:
+            self.connection.execute(insert(PersonVersion), versions)
+        if persons:
+            self.connection.execute(self.upsert_person, list(persons.values()))
+        if links:
+            self.connection.execute(self.insert_link, list(links.values()))
+
+    def _current_of(self, person_ids: Iterable[str]) -> dict[str, tuple[bytes, int]]:
+        query = select(Person.person_id, Person.digest, Person.valid_from).where(
+            Person.person_id.in_(list(person_ids))
+        )
+        return {row[0]: (row[1], row[2]) for row in self.connection.execute(query)}
+
+
+def _version_row(
+    *,
+    version_id: int,
+    facts: PostFacts,
+    valid_from: int,
+    digest: bytes,
+    post: Post,
+    delivery_id: int,
+    imported_at: datetime,
+) -> dict[str, Any]:
+    return {
+        "id": version_id,
+        "person_id": facts.person_id,
+        "changed_at": facts.changed_at,
+        "valid_from": valid_from,
+        "delivery_id": delivery_id,
+        "imported_at": imported_at,
+        "digest": digest,
+        "post_xml": post.xml,
+    }
+
+
+def _person_row(
+    facts: PostFacts, version_id: int, valid_from: int, digest: bytes
+) -> dict[str, Any]:
+    return {
+        "person_id": facts.person_id,
+        "id_kind": facts.id_kind,
+        "version_id": version_id,
+        "valid_from": valid_from,
+        "digest": digest,
+        "sekretessmarkering": facts.sekretessmarkering,
+        "skyddad_folkbokforing": facts.skyddad_folkbokforing,
+        "avregistreringskod": facts.avregistreringskod,
+        "avregistreringsdatum": facts.avregistreringsdatum,
+        "lan_kod": facts.lan_kod,
+        "kommun_kod": facts.kommun_kod,
+        "folkbokforingsdatum": facts.folkbokforingsdatum,
+    }
+
+
+def _links_of(facts: PostFacts) -> Iterator[tuple[str, str]]:
+    """Identity links as ``(old, new)``: a GN/GS record refers forward, others back."""
+    for other in facts.hanvisningar:
+        if other == facts.person_id:
+            continue
+        if facts.avregistreringskod in NUMBER_CHANGES:
+            yield facts.person_id, other
+        else:
+            yield other, facts.person_id
+
+
+def _link_reason(facts: PostFacts) -> str | None:
+    code = facts.avregistreringskod
+    return code if code in NUMBER_CHANGES else None
+
+
+def _fallback_moment(header: DeliveryHeader | None, imported_at: datetime) -> int:
+    """When a post has no ``andringstidpunkt``: the effective date, else now."""
+    if header and header.effective_date and header.effective_date.isdigit():
+        return int(header.effective_date.ljust(8, "0")[:8]) * 1_000_000
+    return int(imported_at.strftime("%Y%m%d%H%M%S"))
+
+
+def _kind(header: DeliveryHeader | None) -> str:
+    if header is None or not header.kind:
+        return "unknown"
+    return header.kind[:20]
+
+
+def _upsert(connection: Connection, table: Any, keys: list[str]) -> Any:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    changes = {
+        c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys
+    }
+    return statement.on_conflict_do_update(index_elements=keys, set_=changes)
+
+
+def _insert_ignore(connection: Connection, table: Any) -> Any:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
+
+
+def _batches(posts: Iterator[Post], size: int) -> Iterator[list[Post]]:
+    while batch := list(islice(posts, size)):
+        yield batch
