@@ -13,6 +13,7 @@ from regionnav.errors import RegionnavError
 # Importing a module registers its commands on ``app``.
 from regionnav.cli import store as _store  # noqa: F401  isort: skip
 from regionnav.cli import mirror as _mirror  # noqa: F401  isort: skip
+from regionnav.cli import bench as _bench  # noqa: F401  isort: skip
 
 
 def main() -> None:
