@@ -10,11 +10,13 @@ delivery's effective date. Both are ``YYYYMMDDhhmmss`` integers.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -22,6 +24,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -96,3 +99,74 @@ class IdentityLink(Base):
     new_id: Mapped[str] = mapped_column(String(12), primary_key=True)
     reason: Mapped[str | None] = mapped_column(String(2))
     delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id"))
+
+
+# --- Trust: registered consumers, their rights, and the audit trail -------------
+
+
+class Consumer(Base):
+    """A system allowed to call the hub, named by its certificate's consumer id.
+
+    ``scope`` lists the län (2 digits) and kommuner (4 digits) whose residents
+    the consumer may see, comma-separated; ``*`` means everyone. The right to
+    unmasked records of protected persons exists only with a recorded legal
+    basis, which the database itself insists on.
+    """
+
+    __tablename__ = "consumers"
+    __table_args__ = (
+        CheckConstraint("max_profile BETWEEN 1 AND 5", name="ck_consumers_profile"),
+        CheckConstraint(
+            "NOT unmasked OR legal_basis IS NOT NULL", name="ck_consumers_legal_basis"
+        ),
+    )
+
+    consumer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    max_profile: Mapped[int] = mapped_column(Integer)
+    scope: Mapped[str] = mapped_column(Text)
+    active_from: Mapped[date] = mapped_column(Date)
+    active_to: Mapped[date | None] = mapped_column(Date)
+    unmasked: Mapped[bool] = mapped_column(Boolean)
+    legal_basis: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ConsumerRight(Base):
+    """One contract a consumer may call at one logical address (``*``: any)."""
+
+    __tablename__ = "consumer_rights"
+
+    consumer_id: Mapped[str] = mapped_column(
+        ForeignKey("consumers.consumer_id", ondelete="CASCADE"), primary_key=True
+    )
+    contract: Mapped[str] = mapped_column(String(32), primary_key=True)
+    logical_address: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class AuditRecord(Base):
+    """One access to one person, chained to the record before it.
+
+    ``seq`` is assigned by the writer (1, 2, 3, ...) and, as the primary key,
+    is the database-level guard that keeps the chain a single line: two writers
+    that both try to append ``seq`` n+1 cannot both succeed. ``digest`` is the
+    SHA-256 over the previous record's digest and this record's canonical
+    encoding (see ``regionnav.audit``). No foreign keys: the trail outlives
+    the consumers it names.
+    """
+
+    __tablename__ = "audit_trail"
+    __table_args__ = (
+        Index("ix_audit_trail_person", "person_id", "at"),
+        Index("ix_audit_trail_at", "at"),
+    )
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    consumer_id: Mapped[str] = mapped_column(String(64))
+    contract: Mapped[str] = mapped_column(String(32))
+    person_id: Mapped[str] = mapped_column(String(64))
+    result: Mapped[str] = mapped_column(String(16))
+    logical_address: Mapped[str] = mapped_column(String(255))
+    correlation_id: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(64))
