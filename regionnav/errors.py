@@ -16,6 +16,7 @@ Tree::
     ├── RequestError         a consumer's request is wrong (SOAP Client fault)
     │   └── NotAuthorisedError
     ├── CertificateError     certificate tooling failed
+    ├── ConsumerError        a consumer registration is unknown or inconsistent
     └── AuditError           the audit trail cannot be written or is broken
 """
 
@@ -91,6 +92,15 @@ class NotAuthorisedError(RequestError):
 
 class CertificateError(RegionnavError):
     """A certificate, key or CRL could not be made, read or checked."""
+
+
+class ConsumerError(RegionnavError):
+    """A consumer is not registered, already registered, or its rights conflict."""
+
+    def __init__(self, consumer_id: str, reason: str) -> None:
+        super().__init__(f"consumer {consumer_id}: {reason}")
+        self.consumer_id = consumer_id
+        self.reason = reason
 
 
 class AuditError(RegionnavError):
