@@ -13,7 +13,7 @@ refuses to go on.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
 from lxml import etree
@@ -87,6 +87,32 @@ def iterparse(
             if event not in wanted or (tag is not None and element.tag != tag):
                 continue
             yield event, element
+    except etree.XMLSyntaxError as exc:
+        raise UnsafeXmlError(
+            f"not well-formed XML at line {exc.lineno}: {exc.msg}"
+        ) from exc
+
+
+def iterparse_tags(
+    source: IO[bytes], tags: Sequence[str], events: tuple[str, ...] = ("end",)
+) -> Iterator[tuple[str, etree._Element]]:
+    """Stream a document like :func:`iterparse`, with libxml2 filtering on ``tags``.
+
+    Elements of other names never reach Python, which makes large files several
+    times faster to read. The DOCTYPE check runs before the first event is
+    delivered (include the root's name in ``tags`` with a ``start`` event to
+    have it run at the root), and once more at the end if nothing matched.
+    """
+    context = etree.iterparse(source, events=events, tag=list(tags), **PARSER_OPTIONS)
+    checked = False
+    try:
+        for event, element in context:
+            if not checked:
+                checked = True
+                refuse_doctype(element.getroottree())
+            yield event, element
+        if not checked and context.root is not None:
+            refuse_doctype(context.root.getroottree())
     except etree.XMLSyntaxError as exc:
         raise UnsafeXmlError(
             f"not well-formed XML at line {exc.lineno}: {exc.msg}"

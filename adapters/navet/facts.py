@@ -83,6 +83,9 @@ def facts_of(post: bytes | etree._Element) -> PostFacts:
     if element.tag != "Folkbokforingspost":
         raise PostContentError(str(element.tag), "is not a Folkbokforingspost")
 
+    # The schema fixes the order of every sequence, and all that is read here
+    # comes early in it: each walk stops at its last interesting child, which
+    # spares the reader most of each post (it runs for millions of posts).
     sekretess = skyddad = False
     changed_at: int | None = None
     personpost: etree._Element | None = None
@@ -95,9 +98,8 @@ def facts_of(post: bytes | etree._Element) -> PostFacts:
         elif tag == "Arendeuppgift":
             changed_at = _changed_at(child)
         elif tag == "Personpost":
-            if personpost is not None:
-                raise PostContentError("Personpost", "occurs more than once")
             personpost = child
+            break
     if personpost is None:
         raise PostContentError("Personpost", "is missing")
 
@@ -122,9 +124,11 @@ def facts_of(post: bytes | etree._Element) -> PostFacts:
 
 
 def value_of(element: etree._Element) -> str | None:
-    """The element's text, stripped; ``None`` when nil, empty or blank."""
-    if element.get(XSI_NIL) in ("true", "1"):
-        return None
+    """The element's text, stripped; ``None`` when nil, empty or blank.
+
+    An ``xsi:nil`` element has no content by XML Schema's rules, so its text
+    is ``None`` like an empty element's; the attribute itself is not read.
+    """
     text = element.text
     if text is None:
         return None
@@ -155,6 +159,7 @@ def _read_personpost(
             _read_avregistrering(child, draft)
         elif tag == "Folkbokforing":
             _read_folkbokforing(child, draft)
+            break
 
 
 def _read_person_id(
@@ -162,7 +167,12 @@ def _read_person_id(
 ) -> None:
     if draft.person_id is not None:
         raise PostContentError("PersonId", "occurs more than once")
-    ids = [child for child in person_id if child.tag in ID_TAGS]
+    ids: list[etree._Element] = []
+    for child in person_id:
+        if child.tag in ID_TAGS:
+            ids.append(child)
+        elif isinstance(child.tag, str) and child.tag not in KNOWN_PERSON_ID_CHILDREN:
+            _add_unknown_referrals(child, hanvisningar)
     if len(ids) != 1:
         raise PostContentError(
             "PersonId", f"holds {len(ids)} identity numbers, expected exactly one"
@@ -179,14 +189,14 @@ def _read_person_id(
     samordning = tag == "TilldelatPersonNrSamordningsNr" or 61 <= int(number[6:8]) <= 91
     draft.id_kind = "SNR" if samordning else "PNR"
 
+
+def _add_unknown_referrals(child: etree._Element, hanvisningar: list[str]) -> None:
     # The 2026 test service puts Hanvisning and TidigareIdentitetsbeteckningar
     # inside PersonId; any 12-digit number found there is a referral.
-    for child in person_id:
-        if isinstance(child.tag, str) and child.tag not in KNOWN_PERSON_ID_CHILDREN:
-            for node in child.iter():
-                text = value_of(node) if isinstance(node.tag, str) else None
-                if text is not None and _is_person_number(text):
-                    hanvisningar.append(text)
+    for node in child.iter():
+        text = value_of(node) if isinstance(node.tag, str) else None
+        if text is not None and _is_person_number(text):
+            hanvisningar.append(text)
 
 
 def _add_referral(element: etree._Element, hanvisningar: list[str]) -> None:
@@ -215,6 +225,7 @@ def _read_folkbokforing(folkbokforing: etree._Element, draft: _Draft) -> None:
             draft.lan_kod = value_of(child)
         elif child.tag == "KommunKod":
             kommun = value_of(child)
+            break
 
     # Navet sends the kommun as its last two digits; the full code is län+kommun.
     # A four-character KommunKod (not seen, but cheap to honour) is taken whole.
