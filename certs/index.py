@@ -67,8 +67,9 @@ class Index:
 
 
 def format_serial(serial: int) -> str:
-    """Serials are shown and accepted as upper-case hexadecimal."""
-    return f"{serial:X}"
+    """Serials are shown as upper-case hex of whole bytes, as OpenSSL prints them."""
+    digits = f"{serial:X}"
+    return digits.rjust(len(digits) + len(digits) % 2, "0")
 
 
 def read_index(directory: Path) -> Index:

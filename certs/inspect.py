@@ -17,6 +17,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from certs import identity, keys
 from certs.files import read_bytes
+from certs.index import format_serial
 from certs.pkcs12 import open_bundle
 from regionnav.errors import CertificateError
 
@@ -143,7 +144,7 @@ def describe(certificate: x509.Certificate) -> CertificateInfo:
     return CertificateInfo(
         subject=name_text(certificate.subject),
         issuer=name_text(certificate.issuer),
-        serial=f"{certificate.serial_number:X}",
+        serial=format_serial(certificate.serial_number),
         not_before=certificate.not_valid_before_utc,
         not_after=certificate.not_valid_after_utc,
         fingerprint_sha256=fingerprint(certificate),

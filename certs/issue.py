@@ -29,7 +29,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from certs import keys
 from certs.ca import CLOCK_SKEW, CertificateAuthority
 from certs.files import ensure_directory, write_private, write_public
-from certs.index import IndexEntry, updating
+from certs.index import IndexEntry, format_serial, updating
 from certs.inspect import fingerprint, name_text
 from certs.pkcs12 import to_pkcs12
 from regionnav.errors import CertificateError
@@ -119,7 +119,9 @@ def issue(
     with updating(ca.directory) as index:
         index.entries.append(_entry(certificate, request.kind))
     logger.info(
-        "issued %s certificate serial %X", request.kind.value, certificate.serial_number
+        "issued %s certificate serial %s",
+        request.kind.value,
+        format_serial(certificate.serial_number),
     )
     return IssuedFiles(
         serial=certificate.serial_number,

@@ -14,6 +14,7 @@ from regionnav.errors import RegionnavError
 from regionnav.cli import store as _store  # noqa: F401  isort: skip
 from regionnav.cli import mirror as _mirror  # noqa: F401  isort: skip
 from regionnav.cli import bench as _bench  # noqa: F401  isort: skip
+from regionnav.cli import certs as _certs  # noqa: F401  isort: skip
 
 
 def main() -> None:
