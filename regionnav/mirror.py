@@ -143,7 +143,7 @@ class _Import:
         self.imported_at = datetime.now(UTC)
         self.counts = {"posts": 0, "new": 0, "changed": 0, "unchanged": 0}
         self.upsert_person = _upsert(connection, Person.__table__, ["person_id"])
-        self.insert_link = _insert_ignore(connection, IdentityLink.__table__)
+        self.insert_link = _upsert_link(connection)
 
     def run(self, started: float) -> ImportSummary:
         self.delivery_id = self._open_delivery()
@@ -235,13 +235,14 @@ class _Import:
                     facts, version_id, valid_from, digest
                 )
                 current[facts.person_id] = (digest, valid_from)
-            for link in _links_of(facts):
-                links[link] = {
-                    "old_id": link[0],
-                    "new_id": link[1],
-                    "reason": _link_reason(facts),
-                    "delivery_id": self.delivery_id,
-                }
+            reason = _link_reason(facts)
+            for old_id, new_id in _links_of(facts):
+                row = links.setdefault(
+                    (old_id, new_id),
+                    {"old_id": old_id, "new_id": new_id, "reason": None,
+                     "delivery_id": self.delivery_id},
+                )  # fmt: skip
+                row["reason"] = reason or row["reason"]
 
         if versions:
             self.connection.execute(insert(PersonVersion), versions)
@@ -336,9 +337,14 @@ def _upsert(connection: Connection, table: Any, keys: list[str]) -> Any:
     return statement.on_conflict_do_update(index_elements=keys, set_=changes)
 
 
-def _insert_ignore(connection: Connection, table: Any) -> Any:
+def _upsert_link(connection: Connection) -> Any:
+    """Insert a link; a reason (GN/GS) learnt later fills one not known before."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing()
+    statement = dialect.insert(IdentityLink)
+    reason = func.coalesce(statement.excluded.reason, IdentityLink.reason)
+    return statement.on_conflict_do_update(
+        index_elements=["old_id", "new_id"], set_={"reason": reason}
+    )
 
 
 def _batches(posts: Iterator[Post], size: int) -> Iterator[list[Post]]:
