@@ -17,6 +17,7 @@ Tree::
     │   └── NotAuthorisedError
     ├── CertificateError     certificate tooling failed
     ├── ConsumerError        a consumer registration is unknown or inconsistent
+    ├── GenerationError      test data cannot be generated as asked (bad option)
     └── AuditError           the audit trail cannot be written or is broken
 """
 
@@ -101,6 +102,10 @@ class ConsumerError(RegionnavError):
         super().__init__(f"consumer {consumer_id}: {reason}")
         self.consumer_id = consumer_id
         self.reason = reason
+
+
+class GenerationError(RegionnavError):
+    """Generated test data cannot be made as asked (unknown län, bad count)."""
 
 
 class AuditError(RegionnavError):
