@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.navet.facts import PostFacts
 from adapters.navet.reader import DeliveryHeader, Post, read_delivery
 from regionnav.errors import StoreError
-from regionnav.store.models import Delivery, IdentityLink, Person, PersonVersion
+from regionnav.store.bulk import BulkWriter
+from regionnav.store.models import Delivery, Person, PersonVersion
 
 logger = logging.getLogger(__name__)
 
@@ -142,8 +142,8 @@ class _Import:
         self.progress = progress
         self.imported_at = datetime.now(UTC)
         self.counts = {"posts": 0, "new": 0, "changed": 0, "unchanged": 0}
-        self.upsert_person = _upsert(connection, Person.__table__, ["person_id"])
-        self.insert_link = _upsert_link(connection)
+        self.bulk = BulkWriter(connection)
+        self.imported_at_value = self.bulk.timestamp(self.imported_at)
 
     def run(self, started: float) -> ImportSummary:
         self.delivery_id = self._open_delivery()
@@ -202,9 +202,9 @@ class _Import:
     def _apply(self, posts: list[Post], header: DeliveryHeader | None) -> None:
         fallback = _fallback_moment(header, self.imported_at)
         current = self._current_of({post.facts.person_id for post in posts})
-        versions: list[dict[str, Any]] = []
-        persons: dict[str, dict[str, Any]] = {}
-        links: dict[tuple[str, str], dict[str, Any]] = {}
+        versions: list[tuple[Any, ...]] = []
+        persons: dict[str, tuple[Any, ...]] = {}
+        links: dict[tuple[str, str], str | None] = {}
 
         for post in posts:
             self.counts["posts"] += 1
@@ -219,84 +219,47 @@ class _Import:
 
             version_id = self.next_version
             self.next_version += 1
-            versions.append(
-                _version_row(
-                    version_id=version_id,
-                    facts=facts,
-                    valid_from=valid_from,
-                    digest=digest,
-                    post=post,
-                    delivery_id=self.delivery_id,
-                    imported_at=self.imported_at,
-                )
-            )
+            versions.append((
+                version_id, facts.person_id, facts.changed_at, valid_from,
+                self.delivery_id, self.imported_at_value, digest, post.xml,
+            ))  # fmt: skip
             if known is None or valid_from >= known[1]:
-                persons[facts.person_id] = _person_row(
+                persons[facts.person_id] = self._person_row(
                     facts, version_id, valid_from, digest
                 )
                 current[facts.person_id] = (digest, valid_from)
             reason = _link_reason(facts)
-            for old_id, new_id in _links_of(facts):
-                row = links.setdefault(
-                    (old_id, new_id),
-                    {"old_id": old_id, "new_id": new_id, "reason": None,
-                     "delivery_id": self.delivery_id},
-                )  # fmt: skip
-                row["reason"] = reason or row["reason"]
+            for link in _links_of(facts):
+                links[link] = reason or links.get(link)
 
         if versions:
-            self.connection.execute(insert(PersonVersion), versions)
+            self.bulk.versions(versions)
         if persons:
-            self.connection.execute(self.upsert_person, list(persons.values()))
+            self.bulk.persons(list(persons.values()))
         if links:
-            self.connection.execute(self.insert_link, list(links.values()))
+            self.bulk.links(
+                [
+                    (old, new, reason, self.delivery_id)
+                    for (old, new), reason in links.items()
+                ]
+            )
+
+    def _person_row(
+        self, facts: PostFacts, version_id: int, valid_from: int, digest: bytes
+    ) -> tuple[Any, ...]:
+        return (
+            facts.person_id, facts.id_kind, version_id, valid_from, digest,
+            self.bulk.flag(facts.sekretessmarkering),
+            self.bulk.flag(facts.skyddad_folkbokforing),
+            facts.avregistreringskod, facts.avregistreringsdatum,
+            facts.lan_kod, facts.kommun_kod, facts.folkbokforingsdatum,
+        )  # fmt: skip
 
     def _current_of(self, person_ids: Iterable[str]) -> dict[str, tuple[bytes, int]]:
         query = select(Person.person_id, Person.digest, Person.valid_from).where(
             Person.person_id.in_(list(person_ids))
         )
         return {row[0]: (row[1], row[2]) for row in self.connection.execute(query)}
-
-
-def _version_row(
-    *,
-    version_id: int,
-    facts: PostFacts,
-    valid_from: int,
-    digest: bytes,
-    post: Post,
-    delivery_id: int,
-    imported_at: datetime,
-) -> dict[str, Any]:
-    return {
-        "id": version_id,
-        "person_id": facts.person_id,
-        "changed_at": facts.changed_at,
-        "valid_from": valid_from,
-        "delivery_id": delivery_id,
-        "imported_at": imported_at,
-        "digest": digest,
-        "post_xml": post.xml,
-    }
-
-
-def _person_row(
-    facts: PostFacts, version_id: int, valid_from: int, digest: bytes
-) -> dict[str, Any]:
-    return {
-        "person_id": facts.person_id,
-        "id_kind": facts.id_kind,
-        "version_id": version_id,
-        "valid_from": valid_from,
-        "digest": digest,
-        "sekretessmarkering": facts.sekretessmarkering,
-        "skyddad_folkbokforing": facts.skyddad_folkbokforing,
-        "avregistreringskod": facts.avregistreringskod,
-        "avregistreringsdatum": facts.avregistreringsdatum,
-        "lan_kod": facts.lan_kod,
-        "kommun_kod": facts.kommun_kod,
-        "folkbokforingsdatum": facts.folkbokforingsdatum,
-    }
 
 
 def _links_of(facts: PostFacts) -> Iterator[tuple[str, str]]:
@@ -326,25 +289,6 @@ def _kind(header: DeliveryHeader | None) -> str:
     if header is None or not header.kind:
         return "unknown"
     return header.kind[:20]
-
-
-def _upsert(connection: Connection, table: Any, keys: list[str]) -> Any:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
-    changes = {
-        c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys
-    }
-    return statement.on_conflict_do_update(index_elements=keys, set_=changes)
-
-
-def _upsert_link(connection: Connection) -> Any:
-    """Insert a link; a reason (GN/GS) learnt later fills one not known before."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(IdentityLink)
-    reason = func.coalesce(statement.excluded.reason, IdentityLink.reason)
-    return statement.on_conflict_do_update(
-        index_elements=["old_id", "new_id"], set_={"reason": reason}
-    )
 
 
 def _batches(posts: Iterator[Post], size: int) -> Iterator[list[Post]]:
