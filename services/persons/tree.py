@@ -20,7 +20,9 @@ class Tree:
         self.prefix = prefix
 
     def tag(self, name: str) -> str:
-        return f"{{{self.namespace}}}{name}"
+        """``name`` in this namespace; a name already in ``{ns}local`` form is kept,
+        so that an element of another namespace can hold children of this one."""
+        return name if name.startswith("{") else f"{{{self.namespace}}}{name}"
 
     def root(self, name: str) -> etree._Element:
         """A new parentless element that declares the namespace."""

@@ -263,8 +263,9 @@ class Writer(Tree):
         self.text(element, "deregistrationReasonCode", code)
         when = partial_date(text(source, "Avregistreringsdatum"))
         self.date(element, "deregistrationDate", when)
+        # In 3.1 the element is in the ext namespace, its parts in the core one.
         found = partial_date(text(source, "AntraffadDod"))
-        self.ext.date(element, "foundDeadAtDate", found)
+        self.date(element, self.ext.tag("foundDeadAtDate"), found)
         return element
 
     def current_facts(self, parent: etree._Element, personpost: etree._Element) -> None:
