@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from io import BufferedReader
 from pathlib import Path
@@ -110,7 +110,7 @@ class NavetFile:
         """
         return 0 if self._posts_parent is None else len(self._posts_parent)
 
-    def posts(self) -> Iterator[Post]:
+    def posts(self) -> Generator[Post, None, None]:
         """Stream the posts of the file in order.
 
         Raises :class:`~regionnav.errors.PostError` (file, post number,

@@ -36,3 +36,12 @@ def test_fromstring_refuses_broken_xml() -> None:
 
 def test_libxml2_pair_matches_in_this_installation() -> None:
     xmlsafe.check_libxml2_pair()
+
+
+@pytest.mark.parametrize("tags", [["r"], ["absent"]])
+@pytest.mark.parametrize("document", [ENTITY_BOMB, EXTERNAL_ENTITY])
+def test_iterparse_tags_refuses_dtd_whether_or_not_a_tag_matches(
+    document: bytes, tags: list[str]
+) -> None:
+    with pytest.raises(UnsafeXmlError, match="DTD"):
+        list(xmlsafe.iterparse_tags(io.BytesIO(document), tags, ("start", "end")))
