@@ -36,6 +36,7 @@ POST = "Folkbokforingspost"
 WATCHED = (ROOT, HEADER, POSTS, POST)
 
 DEFAULT_MAX_BYTES = 4 * 1024**3
+_POSITION = re.compile(r",? line \d+, column \d+$")
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)""")
 
 
@@ -121,14 +122,17 @@ class NavetFile:
         holds another number of posts than its ``AntalPoster`` says.
         """
         name = self.path.name
-        size = self.path.stat().st_size
-        if size > self.max_bytes:
-            raise DeliveryError(
-                name, f"{size} bytes exceed the cap of {self.max_bytes}"
-            )
-
         self.close()
-        self._stream = stream = self.path.open("rb")
+        self.header = None
+        try:
+            size = self.path.stat().st_size
+            if size > self.max_bytes:
+                raise DeliveryError(
+                    name, f"{size} bytes exceed the cap of {self.max_bytes}"
+                )
+            self._stream = stream = self.path.open("rb")
+        except OSError as exc:
+            raise DeliveryError(name, f"cannot be read: {exc.strerror}") from exc
         declared = _declared_encoding(stream)
         count = 0
         try:
@@ -227,7 +231,7 @@ def _header(element: etree._Element, name: str) -> DeliveryHeader:
 def _declared_encoding(stream: BufferedReader) -> str:
     # Only for error messages: libxml2 itself reads and honours the declaration.
     match = _DECLARED_ENCODING.match(stream.peek(200)[:200])
-    return match.group(1).decode("ascii", "replace") if match else "UTF-8"
+    return match.group(1)[:40].decode("ascii", "replace") if match else "UTF-8"
 
 
 def _broken(exc: UnsafeXmlError, count: int, declared: str) -> str:
@@ -236,7 +240,10 @@ def _broken(exc: UnsafeXmlError, count: int, declared: str) -> str:
         return str(exc)
     # libxml2 quotes the offending bytes after "Bytes:"; they may be personal.
     message = (cause.msg or "").split("Bytes:")[0].strip().rstrip(",")
+    message = _POSITION.sub("", message)
     where = f"after post {count} (the last good post), at line {cause.lineno}"
+    if "nsupported encoding" in message:
+        return f"declares an encoding ({declared}) that cannot be read"
     if "not proper UTF-8" in message or "encoding" in message.lower():
         return f"bytes that are not valid {declared}, the declared encoding, {where}"
     return f"broken or truncated XML {where}: {message}"

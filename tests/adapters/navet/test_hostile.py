@@ -28,6 +28,8 @@ DELIVERY_REFUSALS = [
     ("wrong-root.xml", ["root element is not Navetavisering"]),
     ("antalposter-mismatch.xml", ["AntalPoster says 3", "holds 2"]),
     ("no-posts-element.xml", ["no Folkbokforingsposter"]),
+    ("unknown-encoding.xml", ["encoding (X-UNKNOWN-8)", "cannot be read"]),
+    ("missing.xml", ["missing.xml", "cannot be read"]),
 ]
 
 POST_REFUSALS = [
