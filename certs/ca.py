@@ -82,6 +82,16 @@ def exists(directory: Path) -> bool:
     return (directory / CA_CERT).exists() or (directory / CA_KEY).exists()
 
 
+def key_is_encrypted(directory: Path) -> bool:
+    """Whether the CA key in ``directory`` needs a password to load."""
+    path = directory / CA_KEY
+    if not path.exists():
+        return False
+    # PKCS#8 says so in its BEGIN line, traditional PEM in a Proc-Type header.
+    head = read_bytes(path).splitlines()[:2]
+    return any(b"ENCRYPTED" in line for line in head)
+
+
 def create_ca(
     directory: Path,
     name: str = DEFAULT_NAME,

@@ -29,21 +29,26 @@ certs_app = typer.Typer(
 app.add_typer(certs_app, name="certs")
 
 WARN_DAYS = 30
+# Read from the environment so a password need not show in the process list.
+P12_ENV_VARIABLE = "REGIONNAV_P12_PASSWORD"
 
 
 def _load_ca() -> ca_module.CertificateAuthority:
     cfg = current_config().certs
-    return ca_module.load_ca(cfg.ca_dir, ca_module.password_bytes(cfg.key_password))
+    password = ca_module.password_bytes(cfg.key_password)
+    if password is None and ca_module.key_is_encrypted(cfg.ca_dir):
+        password = _ask("CA key password")
+    return ca_module.load_ca(cfg.ca_dir, password)
 
 
 def _password(given: str | None, confirm: bool = False) -> bytes:
-    text = (
-        given
-        if given is not None
-        else typer.prompt(
-            "PKCS#12 password", hide_input=True, confirmation_prompt=confirm
-        )
-    )
+    if given is not None:
+        return given.encode("utf-8")
+    return _ask("PKCS#12 password", confirm)
+
+
+def _ask(prompt: str, confirm: bool = False) -> bytes:
+    text = typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
     return str(text).encode("utf-8")
 
 
@@ -56,10 +61,16 @@ def init_ca(
     key_type: Annotated[KeyType, typer.Option(help="ec (P-256) or rsa (3072).")] = (
         KeyType.EC
     ),
+    encrypt_key: Annotated[
+        bool,
+        typer.Option(help="Ask for a CA key password (else certs.key_password)."),
+    ] = False,
 ) -> None:
     """Create the local CA in certs.ca_dir, with an empty CRL."""
     cfg = current_config().certs
     password = ca_module.password_bytes(cfg.key_password)
+    if password is None and encrypt_key:
+        password = _ask("CA key password", confirm=True)
     authority = ca_module.create_ca(cfg.ca_dir, name, days, password, key_type)
     crl = write_crl(authority)
     typer.echo(f"CA created in {authority.directory}")
@@ -67,7 +78,8 @@ def init_ca(
     typer.echo(f"CRL: {crl}")
     if password is None:
         typer.echo(
-            "note: the CA key is not encrypted; set certs.key_password to protect it",
+            "note: the CA key is not encrypted; set certs.key_password or use"
+            " --encrypt-key to protect it",
             err=True,
         )
 
@@ -98,7 +110,10 @@ def issue_command(
     key_type: Annotated[KeyType, typer.Option(help="ec or rsa.")] = KeyType.EC,
     p12: Annotated[bool, typer.Option(help="Also write a .p12 bundle.")] = False,
     password: Annotated[
-        str | None, typer.Option(help="PKCS#12 password (asked if omitted).")
+        str | None,
+        typer.Option(
+            help="PKCS#12 password (asked if omitted).", envvar=P12_ENV_VARIABLE
+        ),
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace existing files.")] = False,
 ) -> None:
@@ -190,7 +205,10 @@ def _status(revoked: bool, expired: bool, days_left: int) -> str:
 def inspect_command(
     file: Annotated[Path, typer.Argument(help="PEM, DER or PKCS#12 file.")],
     password: Annotated[
-        str | None, typer.Option(help="PKCS#12 password (asked if needed).")
+        str | None,
+        typer.Option(
+            help="PKCS#12 password (asked if needed).", envvar=P12_ENV_VARIABLE
+        ),
     ] = None,
 ) -> None:
     """Show subject, HSA-id, issuer, validity and fingerprint of a certificate."""
@@ -213,7 +231,10 @@ def import_p12_command(
     file: Annotated[Path, typer.Argument(help="The .p12 / .pfx file.")],
     out: Annotated[Path, typer.Option(help="Directory for the PEM files.")],
     password: Annotated[
-        str | None, typer.Option(help="PKCS#12 password (asked if needed).")
+        str | None,
+        typer.Option(
+            help="PKCS#12 password (asked if needed).", envvar=P12_ENV_VARIABLE
+        ),
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace existing files.")] = False,
 ) -> None:

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from regionnav.cli import app
+from regionnav.errors import CertificateError
 
 HSA_ID = "SE2321000230-JRN1"
 P12_PASSWORD = "p12-secret-value"
@@ -30,15 +31,27 @@ def config(tmp_path: Path) -> Path:
     return path
 
 
-def run(
-    config: Path, command: str, *paths: Path, input: str | None = None
-) -> tuple[str, str]:
-    """Run ``regionnav certs <command> <paths>``; return (stdout, stderr).
-
-    Fails the test on a non-zero exit.
-    """
+def invoke(
+    config: Path,
+    command: str,
+    *paths: Path,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+) -> Result:
+    """Run ``regionnav certs <command> <paths>`` in process."""
     args = ["--config", str(config), "certs", *shlex.split(command), *map(str, paths)]
-    result = CliRunner().invoke(app, args, input=input)
+    return CliRunner().invoke(app, args, input=input, env=env)
+
+
+def run(
+    config: Path,
+    command: str,
+    *paths: Path,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+) -> tuple[str, str]:
+    """Like :func:`invoke`; fails the test on a non-zero exit. (stdout, stderr)."""
+    result = invoke(config, command, *paths, input=input, env=env)
     assert result.exit_code == 0, (result.output, result.exception)
     return result.stdout, result.stderr
 
@@ -116,6 +129,38 @@ def test_expired_certificate_is_listed_as_expired(config: Path, tmp_path: Path) 
     stdout, stderr = run(config, "list")
     assert " EXPIRED " in stdout
     assert "has expired" in stderr
+
+
+def test_encrypted_ca_key_password_is_asked_for(config: Path, tmp_path: Path) -> None:
+    _, stderr = run(config, "init-ca --encrypt-key", input="ca-pass\nca-pass\n")
+    assert b"ENCRYPTED" in (tmp_path / "ca" / "ca.key").read_bytes()
+    assert "not encrypted" not in stderr
+
+    stdout, _ = run(
+        config, "issue --kind client --cn J --out", tmp_path / "tls", input="ca-pass\n"
+    )
+    assert "ca-pass" not in stdout
+    assert (tmp_path / "tls" / "j.pem").is_file()
+
+
+def test_wrong_ca_key_password_fails(config: Path, tmp_path: Path) -> None:
+    run(config, "init-ca --encrypt-key", input="ca-pass\nca-pass\n")
+    result = invoke(
+        config, "issue --kind client --cn J --out", tmp_path / "tls", input="guess\n"
+    )
+    assert result.exit_code == 1
+    assert isinstance(result.exception, CertificateError)
+    assert "wrong password" in str(result.exception)
+
+
+def test_pkcs12_password_can_come_from_the_environment(
+    config: Path, tmp_path: Path
+) -> None:
+    env = {"REGIONNAV_P12_PASSWORD": P12_PASSWORD}
+    run(config, "init-ca")
+    run(config, "issue --kind client --cn J --p12 --out", tmp_path / "tls", env=env)
+    stdout, _ = run(config, "inspect", tmp_path / "tls" / "j.p12", env=env)
+    assert "PKCS#12, private key present (not shown)" in stdout
 
 
 @pytest.mark.parametrize(
