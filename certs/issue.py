@@ -105,15 +105,22 @@ def issue(
     """
     key, certificate = build(ca, request)
     stem = name or file_stem(request.common_name)
-    ensure_directory(out_dir)
-
-    key_path = write_private(out_dir / f"{stem}.key", keys.to_pem(key), replace=replace)
     pem = certificate.public_bytes(serialization.Encoding.PEM)
-    cert_path = write_public(out_dir / f"{stem}.pem", pem, replace=replace)
-    p12_path = None
+    bundle = None
     if p12_password is not None:
         bundle = to_pkcs12(stem, key, certificate, [ca.certificate], p12_password)
-        p12_path = write_private(out_dir / f"{stem}.p12", bundle, replace=replace)
+    targets = [out_dir / f"{stem}{suffix}" for suffix in (".key", ".pem", ".p12")]
+    clash = next((path for path in targets if path.exists()), None)
+    if clash is not None and not replace:
+        # Checked up front so a refusal leaves no new key behind.
+        raise CertificateError(f"{clash} already exists; refusing to overwrite")
+
+    ensure_directory(out_dir)
+    key_path = write_private(targets[0], keys.to_pem(key), replace=replace)
+    cert_path = write_public(targets[1], pem, replace=replace)
+    p12_path = None
+    if bundle is not None:
+        p12_path = write_private(targets[2], bundle, replace=replace)
 
     write_public(ca.issued_path(certificate.serial_number), pem, replace=False)
     with updating(ca.directory) as index:

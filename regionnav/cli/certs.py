@@ -165,7 +165,7 @@ def crl_command(
     ] = None,
     days: Annotated[int, typer.Option(help="Days until nextUpdate.")] = CRL_DAYS,
 ) -> None:
-    """Write the CA's current CRL (PEM) to crl.pem in the CA dir, or --out."""
+    """Write a fresh CRL (PEM) to crl.pem in the CA dir, and to --out if given."""
     path = write_crl(_load_ca(), out, days)
     typer.echo(str(path))
 
@@ -174,7 +174,9 @@ def crl_command(
 def list_command() -> None:
     """Every certificate the CA issued, with days to expiry; warns under 30 days."""
     cfg = current_config().certs
-    ca_module.load_ca_certificate(cfg.ca_dir)
+    ca_module.load_ca_certificate(
+        cfg.ca_dir
+    )  # no CA: one clear error, not a blank list
     now = datetime.now(UTC)
     typer.echo(
         f"{'SERIAL':<42} {'KIND':<6} {'EXPIRES':<10} {'DAYS':>5}  STATUS  SUBJECT"

@@ -163,3 +163,13 @@ def test_issued_certificate_is_recorded_in_the_index(
     assert (entry.kind, entry.revoked) == ("client", False)
     assert "serialNumber=SE2321000230-TST1" in entry.subject
     assert ca.issued_path(files.serial).read_bytes() == files.certificate.read_bytes()
+
+
+def test_refused_issue_leaves_no_key_behind(
+    ca: CertificateAuthority, tmp_path: Path
+) -> None:
+    (tmp_path / "journal.pem").write_bytes(b"someone else's certificate")
+    with pytest.raises(CertificateError, match="already exists"):
+        issue(ca, client_request("Journal"), tmp_path)
+    assert not (tmp_path / "journal.key").exists()
+    assert read_index(ca.directory).entries == []
