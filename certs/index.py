@@ -3,7 +3,8 @@
 Admin tooling only; the store does not know about it. ``list``, ``revoke`` and
 ``crl`` read it. Every change happens under an exclusive lock on
 ``index.lock`` and replaces the file atomically, so two administrators issuing
-at the same moment cannot lose an entry.
+at the same moment cannot lose an entry. The lock is ``fcntl.flock``: POSIX
+only, and not reliable on NFS, so keep ``certs.ca_dir`` on a local disk.
 
 Subjects are stored because administrators list them; they name systems
 (function certificates), but a personal certificate would carry a name in its

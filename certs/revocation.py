@@ -5,6 +5,10 @@ so a server whose ``server.crl`` points there refuses a revoked client as soon
 as it reloads its TLS context. A CRL has a ``nextUpdate``: once that passes,
 OpenSSL refuses *every* client ("CRL has expired"), so ``regionnav certs crl``
 must be run again before then (``CRL_DAYS`` ahead; schedule it).
+
+Known gap: certificates carry no CRL distribution point and there is no OCSP
+responder, so a party other than this hub's own server learns of a revocation
+only if it is handed ``crl.pem``.
 """
 
 from __future__ import annotations
