@@ -24,8 +24,8 @@ YEAR = "YYYY"
 YEAR_MONTH = "YYYY-MM"
 FULL_DATE = "YYYY-MM-DD"
 
-# Number changes: the post's identity was replaced by the one it refers to.
-REPLACED = frozenset({"GN", "GS"})
+# Number changes: the identity was replaced by the one it refers to (G: legacy).
+REPLACED = frozenset({"GN", "GS", "G"})
 
 # ISO/IEC 5218, as in Inera's samples: every man there is answered with "1".
 MALE = "1"

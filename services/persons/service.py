@@ -1,0 +1,60 @@
+"""Answering GetPersonsForProfile: request, pipeline, lookup, mapping.
+
+The same steps for 5.0 and 3.1; only the namespaces and the record mapping
+differ (:data:`services.persons.response.BUILDERS`). One store round trip
+reads every requested number (more when number changes are followed, see
+:mod:`.lookup`); the answer has one ``requestedPersonRecord`` per requested
+``personId``, in request order, duplicates included.
+
+Audit: one entry per distinct number read, queued by the pipeline and written
+before the answer leaves. A ``personId`` under another OID (a reserve
+identity, an HSA-id) is not read and not audited: it names no person the
+mirror holds, and nothing is disclosed for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from services.persons.contract import Profile, Version
+from services.persons.lookup import Found, find
+from services.persons.post import Subject
+from services.persons.request import profile_of, read_request
+from services.persons.response import (
+    person_record,
+    requested_person_record,
+    response,
+)
+from services.pipeline import Call
+
+
+def answer(call: Call, version: Version, request: Any) -> etree._Element:
+    """The ``GetPersonsForProfileResponse`` for a deserialised request.
+
+    Raises :class:`~regionnav.errors.RequestError` for what the caller must
+    fix (missing LogicalAddress, a reserved profile, no or too many ids),
+    :class:`~regionnav.errors.NotAuthorisedError` for a consumer without the
+    right or asking above its profile, and what the pipeline raises (store
+    unavailable).
+    """
+    call.authorise(profile=int(profile_of(request)))
+    lookup = read_request(request)
+    found = find(call, lookup.person_ids, follow=not lookup.ignore_referred)
+
+    items = []
+    for requested in lookup.requested:
+        pid = requested.person_id
+        record = None
+        if pid is not None and pid in found:
+            # Built per position: a number asked twice is answered twice.
+            record = _record(version, found[pid], lookup.profile)
+        items.append(requested_person_record(version, requested, record))
+    call.outcome = f"profile P{int(lookup.profile)}"
+    return response(version, items)
+
+
+def _record(version: Version, found: Found, profile: Profile) -> etree._Element:
+    subject = Subject.of(found.person, linked=found.came_from)
+    return person_record(version, subject, profile, found.masked)
