@@ -21,11 +21,16 @@ no secret in it). Both are caught by checking against an *anchor*, a
 the database; ``verify(anchor=...)`` then proves that record is still there,
 unchanged.
 
-Appends are serialised twice over: a lock shared by every trail on the same
-engine in this process, and the sequence number as primary key in the database,
-so that a second process appending at the same time fails its insert, re-reads
-the head of the chain and tries again. One request's entries go in one
-transaction as one executemany.
+Appends are serialised at three levels. In a process, one lock per database:
+the thread holding it writes every entry queued by then (its own and the
+waiting threads'), so one commit serves many requests. Across processes, a
+database lock taken at the start of the append transaction (a PostgreSQL
+advisory lock; on SQLite the single write lock), under which the head of the
+chain is read. Last, the sequence number is the primary key, so no two
+records can ever claim the same place. The appending process remembers the
+head it wrote; if that record has changed or vanished when it appends again,
+it logs an error and chains onto what it wrote regardless, so the damage stays
+visible to ``verify`` instead of being papered over.
 
 This module is the only place that names persons in stored form besides the
 mirror; nothing here logs a person id.
@@ -39,11 +44,12 @@ import logging
 import threading
 import weakref
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from regionnav.errors import AuditError, RequestError
@@ -66,6 +72,8 @@ LIMITS = {
 # How often an append is retried after another process took the same number.
 APPEND_ATTEMPTS = 5
 STREAM_BATCH = 5000
+# PostgreSQL advisory lock that serialises appends across processes.
+LOCK_KEY = 0x5245_4749_4F4E  # "REGION"
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,19 +213,20 @@ class AuditTrail:
         :class:`AuditError` when the trail cannot be read.
         """
         previous, expected, anchored = GENESIS, 1, anchor is None
-        for entry in self._stream(select(*_COLUMNS).order_by(AuditRecord.seq)):
-            if entry.seq != expected:
-                return _broken(expected, previous, f"record {expected} is missing")
-            digest = chain_digest(previous, entry.seq, entry.at, _fields(entry))
-            if digest != entry.digest:
-                reason = f"record {entry.seq} does not match its digest"
-                return _broken(entry.seq, previous, reason)
-            if anchor is not None and entry.seq == anchor[0]:
-                if entry.digest != anchor[1]:
-                    reason = f"record {entry.seq} differs from the anchor"
+        with self._stream(select(*_COLUMNS).order_by(AuditRecord.seq)) as entries:
+            for entry in entries:
+                if entry.seq != expected:
+                    return _broken(expected, previous, f"record {expected} is missing")
+                digest = chain_digest(previous, entry.seq, entry.at, _fields(entry))
+                if digest != entry.digest:
+                    reason = f"record {entry.seq} does not match its digest"
                     return _broken(entry.seq, previous, reason)
-                anchored = True
-            previous, expected = entry.digest, expected + 1
+                if anchor is not None and entry.seq == anchor[0]:
+                    if entry.digest != anchor[1]:
+                        reason = f"record {entry.seq} differs from the anchor"
+                        return _broken(entry.seq, previous, reason)
+                    anchored = True
+                previous, expected = entry.digest, expected + 1
 
         head = (expected - 1, previous)
         if not anchored and anchor is not None:
@@ -233,7 +242,8 @@ class AuditTrail:
     ) -> list[StoredEntry]:
         """Every access to ``person_id`` in ``[since, until)``, oldest first."""
         query = self._between(since, until).where(AuditRecord.person_id == person_id)
-        return list(self._stream(query))
+        with self._stream(query) as entries:
+            return list(entries)
 
     def export(
         self, out: TextIO, since: datetime | None = None, until: datetime | None = None
@@ -243,9 +253,10 @@ class AuditTrail:
         Returns the number of records written.
         """
         count = 0
-        for entry in self._stream(self._between(since, until)):
-            out.write(json.dumps(entry.as_json(), ensure_ascii=False) + "\n")
-            count += 1
+        with self._stream(self._between(since, until)) as entries:
+            for entry in entries:
+                out.write(json.dumps(entry.as_json(), ensure_ascii=False) + "\n")
+                count += 1
         return count
 
     def _between(self, since: datetime | None, until: datetime | None) -> Any:
@@ -256,14 +267,14 @@ class AuditTrail:
             query = query.where(AuditRecord.at < _utc(until))
         return query
 
-    def _stream(self, query: Any) -> Iterator[StoredEntry]:
+    @contextmanager
+    def _stream(self, query: Any) -> Iterator[Iterator[StoredEntry]]:
+        """The rows of ``query``, fetched in batches, closed when the block ends."""
         try:
             with self._engine.connect() as connection:
-                rows = connection.execution_options(yield_per=STREAM_BATCH).execute(
-                    query
-                )
-                for seq, at, *rest in rows:
-                    yield StoredEntry(seq, _utc(at), *rest)
+                options = connection.execution_options(yield_per=STREAM_BATCH)
+                with options.execute(query) as rows:
+                    yield (StoredEntry(seq, _utc(at), *rest) for seq, at, *rest in rows)
         except SQLAlchemyError as exc:
             raise AuditError(f"the audit trail cannot be read: {_name(exc)}") from exc
 
@@ -285,6 +296,7 @@ class _Chain:
         self._queue_lock = threading.Lock()
         self._queue: list[_Pending] = []
         self._head: tuple[int, str] | None = None
+        self._alarmed = 0
 
     def append(self, entries: Sequence[AuditEntry]) -> None:
         mine = _Pending(entries)
@@ -316,40 +328,52 @@ class _Chain:
 
     def _insert(self, entries: Sequence[AuditEntry]) -> None:
         for _attempt in range(APPEND_ATTEMPTS):
-            head = self._head or self._read_head()
-            rows, new_head = _chained(head, entries)
             try:
                 with self._engine.begin() as connection:
+                    _lock_chain(connection)
+                    rows, head = _chained(self._head_in(connection), entries)
                     connection.execute(insert(AuditRecord), rows)
             except IntegrityError:
-                # Another process appended first: start again from its head.
-                self._head = None
+                # A writer that does not take the chain lock appended first.
                 continue
             except SQLAlchemyError as exc:
-                self._head = None
                 logger.error("audit trail write failed: %s", _name(exc))
                 raise AuditError(
                     f"the audit trail cannot be written: {_name(exc)}"
                 ) from exc
-            self._head = new_head
+            self._head = head
             return
         raise AuditError(
             f"the audit trail cannot be written: {APPEND_ATTEMPTS} appends collided"
         )
 
-    def _read_head(self) -> tuple[int, str]:
+    def _head_in(self, connection: Connection) -> tuple[int, str]:
+        """The record to chain onto, read under the chain lock.
+
+        Normally the last stored record. If the last record this process wrote
+        has since vanished or changed, that is tampering: the error is logged
+        and the chain continues from what this process wrote, so that
+        ``verify`` keeps pointing at the damage instead of it being papered
+        over.
+        """
         query = (
             select(AuditRecord.seq, AuditRecord.digest)
             .order_by(AuditRecord.seq.desc())
             .limit(1)
         )
-        try:
-            with self._engine.connect() as connection:
-                row = connection.execute(query).first()
-        except SQLAlchemyError as exc:
-            logger.error("audit trail head unreadable: %s", _name(exc))
-            raise AuditError(f"the audit trail cannot be read: {_name(exc)}") from exc
-        return (0, GENESIS) if row is None else (int(row.seq), str(row.digest))
+        row = connection.execute(query).first()
+        stored = (0, GENESIS) if row is None else (int(row.seq), str(row.digest))
+        mine = self._head
+        if mine is None or stored == mine or stored[0] > mine[0]:
+            return stored
+        if mine[0] != self._alarmed:
+            self._alarmed = mine[0]
+            logger.error(
+                "audit trail record %d changed or vanished since it was written; "
+                "run 'regionnav audit verify'",
+                mine[0],
+            )
+        return mine
 
 
 @dataclass(slots=True)
@@ -359,6 +383,21 @@ class _Pending:
     entries: Sequence[AuditEntry]
     done: bool = False
     error: AuditError | None = None
+
+
+def _lock_chain(connection: Connection) -> None:
+    """Hold the database-wide append lock until the transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: a write that
+    matches nothing, which takes the database's single write lock (waiting up
+    to the busy timeout); reading the head after it is then race-free.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY}
+        )
+    else:
+        connection.execute(text("UPDATE audit_trail SET seq = seq WHERE 0 = 1"))
 
 
 def _chained(

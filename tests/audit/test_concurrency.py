@@ -1,0 +1,86 @@
+"""Many writers at once: the chain stays one line, in one process and across two."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+
+from regionnav.audit import AuditTrail
+from tests.audit.helpers import PEOPLE, entry
+
+THREADS = 8
+REQUESTS = 25
+
+
+def _hammer(trails: list[AuditTrail]) -> list[BaseException]:
+    """Each thread records REQUESTS requests of two entries on its trail."""
+    failures: list[BaseException] = []
+    start = threading.Barrier(THREADS)
+
+    def work(trail: AuditTrail, number: int) -> None:
+        start.wait()
+        try:
+            for request in range(REQUESTS):
+                cid = f"t{number}-r{request}"
+                trail.record(
+                    [
+                        entry(PEOPLE[0], correlation_id=cid),
+                        entry(PEOPLE[1], correlation_id=cid),
+                    ]
+                )
+        except BaseException as exc:  # reported by the test
+            failures.append(exc)
+
+    threads = [
+        threading.Thread(target=work, args=(trails[n % len(trails)], n))
+        for n in range(THREADS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return failures
+
+
+def test_threads_recording_at_once_keep_the_chain_valid(store: Engine) -> None:
+    trail = AuditTrail(store)
+
+    failures = _hammer([trail])
+
+    result = trail.verify()
+    assert (failures, result.intact, result.records) == (
+        [],
+        True,
+        THREADS * REQUESTS * 2,
+    )
+
+
+def test_two_processes_recording_at_once_keep_the_chain_valid(
+    another_process: Callable[[], Engine],
+) -> None:
+    # Two engines share no lock and no cached head: only the database keeps order.
+    trails = [AuditTrail(another_process()), AuditTrail(another_process())]
+
+    failures = _hammer(trails)
+
+    result = trails[0].verify()
+    assert (failures, result.intact, result.records) == (
+        [],
+        True,
+        THREADS * REQUESTS * 2,
+    )
+
+
+def test_one_requests_entries_stay_together(store: Engine) -> None:
+    trail = AuditTrail(store)
+
+    _hammer([trail])
+
+    entries = trail.person(PEOPLE[0]) + trail.person(PEOPLE[1])
+    by_seq = sorted(entries, key=lambda e: e.seq)
+    pairs = zip(by_seq[::2], by_seq[1::2], strict=True)
+    assert all(
+        a.correlation_id == b.correlation_id and b.seq == a.seq + 1 for a, b in pairs
+    )

@@ -1,0 +1,66 @@
+"""A trail that cannot be written fails the call, and says nothing personal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, text
+
+from regionnav.audit import AuditTrail
+from regionnav.errors import AuditError
+from regionnav.store import open_engine
+from tests.audit.helpers import PEOPLE, entry
+
+READ_ONLY = {
+    "sqlite": ("PRAGMA query_only = ON",),
+    "postgresql": ("SET default_transaction_read_only = on", "COMMIT"),
+}
+
+
+@pytest.fixture
+def read_only(engine: Engine) -> Iterator[Engine]:
+    """The same database, through connections that may not write."""
+    readonly = open_engine(engine.url.render_as_string(hide_password=False))
+
+    @event.listens_for(readonly, "connect")
+    def _no_writes(dbapi_connection: Any, _record: object) -> None:
+        cursor = dbapi_connection.cursor()
+        for statement in READ_ONLY[engine.dialect.name]:
+            cursor.execute(statement)
+        cursor.close()
+
+    yield readonly
+    readonly.dispose()
+
+
+def test_read_only_database_raises_audit_error(read_only: Engine) -> None:
+    with pytest.raises(AuditError, match="cannot be written"):
+        AuditTrail(read_only).record([entry()])
+
+
+def test_dropped_table_raises_audit_error(sqlite_engine: Engine) -> None:
+    with sqlite_engine.begin() as connection:
+        connection.execute(text("DROP TABLE audit_trail"))
+
+    with pytest.raises(AuditError, match="cannot be written"):
+        AuditTrail(sqlite_engine).record([entry()])
+
+
+def test_audit_failure_names_no_person(
+    read_only: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    with pytest.raises(AuditError) as raised:
+        AuditTrail(read_only).record([entry(PEOPLE[2])])
+
+    assert PEOPLE[2] not in str(raised.value)
+    assert caplog.records
+    assert all(PEOPLE[2] not in record.getMessage() for record in caplog.records)
+
+
+def test_failed_append_leaves_nothing_behind(engine: Engine, read_only: Engine) -> None:
+    with pytest.raises(AuditError):
+        AuditTrail(read_only).record([entry(), entry(PEOPLE[1])])
+
+    assert AuditTrail(engine).verify().records == 0
