@@ -20,9 +20,10 @@ from services.soap import Contract, Endpoint, StartResponse, endpoints
 
 def contracts() -> list[Contract]:
     """Every contract Regionnav serves; one line per contract module."""
-    from services import ping, residentmaster
+    from services.ping import CONTRACT as PING
+    from services.residentmaster import CONTRACT as RESIDENTMASTER
 
-    return [residentmaster.CONTRACT, ping.CONTRACT]
+    return [RESIDENTMASTER, PING]
 
 
 class ServicesApp:

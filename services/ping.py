@@ -1,8 +1,9 @@
 """``itintegration:monitoring`` PingForConfiguration 1.0.
 
 Every RIV-TA 2.1 producer exposes it (BP 2.1 rule 21). The answer says which
-component answered and when; it is given only after the store has answered a
-query, so a monitor sees a Server fault when the mirror is down. The request's
+component answered and when; it is given only after the mirror has answered a
+query (when the newest delivery was imported, which is also reported), so a
+monitor sees a Server fault when the store is down or not set up. The request's
 ``serviceContractNamespace`` and ``logicalAddress`` are for intermediaries and
 not used here; the ``LogicalAddress`` header and the caller's right to ping
 are checked like in every other contract. No person is read, so nothing is
@@ -17,9 +18,12 @@ from typing import Any
 
 from lxml import etree
 from spyne import ComplexModel, Unicode
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 import regionnav
-from regionnav.store import ping as ping_store
+from regionnav.errors import StoreError
+from regionnav.store.models import Delivery
 from services.pipeline import Call
 from services.soap import Contract, ContractService, operation
 
@@ -52,7 +56,7 @@ def answer(call: Call) -> etree._Element:
     :class:`~regionnav.errors.StoreError` when the store does not answer.
     """
     call.authorise()
-    ping_store(call.runtime.engine)
+    imported = _last_import(call)
     call.outcome = "store answered"
 
     response = etree.Element(f"{{{NAMESPACE}}}PingForConfigurationResponse")
@@ -60,17 +64,28 @@ def answer(call: Call) -> etree._Element:
     etree.SubElement(
         response, f"{{{NAMESPACE}}}pingDateTime"
     ).text = datetime.now().strftime("%Y%m%d%H%M%S")
-    for name, value in _configuration(call):
+    for name, value in _configuration(call, imported):
         entry = etree.SubElement(response, f"{{{NAMESPACE}}}configuration")
         etree.SubElement(entry, f"{{{NAMESPACE}}}name").text = name
         etree.SubElement(entry, f"{{{NAMESPACE}}}value").text = value
     return response
 
 
-def _configuration(call: Call) -> list[tuple[str, str]]:
+def _last_import(call: Call) -> str:
+    query = select(func.max(Delivery.finished_at))
+    try:
+        with call.runtime.engine.connect() as connection:
+            newest = connection.execute(query).scalar_one()
+    except SQLAlchemyError as exc:
+        raise StoreError(f"the store does not answer: {type(exc).__name__}") from exc
+    return newest.strftime("%Y%m%d%H%M%S") if newest is not None else "none"
+
+
+def _configuration(call: Call, imported: str) -> list[tuple[str, str]]:
     return [
         ("hubHsaId", call.runtime.config.hub.hsa_id),
         ("store", call.runtime.engine.dialect.name),
+        ("lastDeliveryImported", imported),
         ("python", platform.python_version()),
     ]
 

@@ -48,12 +48,13 @@ class Runtime:
 
     @classmethod
     def build(cls, config: Config, engine: Engine) -> Runtime:
+        audit = AuditTrail(engine, enabled=config.audit.enabled)
         return cls(
             config=config,
             engine=engine,
             records=Records(engine),
-            policy=Policy(engine, config.hub),
-            audit=AuditTrail(engine, enabled=config.audit.enabled),
+            policy=Policy(engine, config.hub, audit=audit),
+            audit=audit,
         )
 
 
@@ -72,8 +73,11 @@ class Call:
     results: Counter[str] = field(default_factory=Counter)
     _hooks: list[Callable[[], None]] = field(default_factory=list)
 
-    def authorise(self) -> Grant:
+    def authorise(self, profile: int | None = None) -> Grant:
         """Check the LogicalAddress header and the consumer's right to call.
+
+        ``profile`` is the profile the request asks for, where the contract has
+        one (a profile above the consumer's highest is refused).
 
         Raises :class:`RequestError` when the header is missing or names an
         address the hub does not answer for, and
@@ -83,7 +87,7 @@ class Call:
         if self.logical_address is None:
             raise RequestError("the LogicalAddress header is missing or empty")
         self.grant = self.runtime.policy.authorise(
-            self.consumer_id, self.contract, self.logical_address
+            self.consumer_id, self.contract, self.logical_address, profile
         )
         return self.grant
 

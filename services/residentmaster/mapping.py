@@ -1,0 +1,382 @@
+"""The one mapping from a stored Navet post to a population:residentmaster resident.
+
+Input is the ``Folkbokforingspost`` exactly as Navet delivered it (no
+namespace); output is a ``resident`` element (``core:ResidentType``) appended
+to the response, every child in its XSD sequence position and the 1.1
+additions in ``urn:riv:population:residentmaster:1.1``. Nil, empty and absent
+Navet elements are treated alike: left out.
+
+Decisions where Navet and the contract differ:
+
+- ``PostNr``: Navet's five digits become the six-character ``NNN NN`` the XSD
+  requires (DESIGN.md); anything else is left out.
+- ``Fodelsetid`` (a full date): Navet's ``Fodelsedatum`` when it is a full date;
+  when the post has an incomplete ``Fodelsedatum`` the birth date is unknown and
+  left out; when the post has none (older posts), the date part of the
+  personnummer (day minus 60 for a samordningsnummer).
+- ``SenasteAndringFolkbokforing``: ``Folkbokforing/Folkbokforingsdatum`` when it
+  is a full date. Incomplete dates elsewhere (``OfullstandigtDatum``, 4-8
+  characters) are passed as they are; ``0`` (unknown) is left out.
+- ``Kon``: from the sex digit of the identity number (Navet has no such field).
+- ``SvenskAdress`` of the folkbokföring address gets ``LanKod``, ``KommunKod``,
+  ``ForsamlingKod``, ``Fastighetsbeteckning`` and ``{1.1}Folkbokforingsdatum``
+  from ``Folkbokforing``; ``Distriktskod`` exists only in 1.2 and is left out,
+  as is ``SCB_Nyckelkod`` (not in Navet).
+- ``Fodelseforsamling`` is a name of up to 30 characters in Navet but a
+  two-character code in the contract: a longer value is left out.
+- A value longer than the contract allows (only possible in a malformed post)
+  is left out rather than cut, so that the answer stays schema-valid and never
+  shows a changed value.
+- ``HanvisningsPersonNr``: Navet's element, else the newest referral in
+  ``Hanvisningar`` (status ``NY`` preferred).
+- ``Relationer`` is always present (mandatory in 1.1), empty when Navet has none;
+  a relation's ``status`` attribute becomes the ``Status`` element.
+
+A masked resident (:func:`add_masked`) is ``Sekretessmarkering=J``,
+``Personpost/PersonId`` and an empty ``Relationer``, nothing else.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from lxml import etree
+
+from adapters.navet.facts import value_of
+from regionnav import xmlsafe
+from regionnav.records import StoredPerson
+from services.residentmaster.codes import (
+    RELATION_STATUSES,
+    RELATION_TYPES,
+    civilstand_code,
+    complete_code,
+    id_kind_of,
+    reduced_code,
+    sex_of,
+)
+
+RESPONDER = "urn:riv:population:residentmaster:LookupResidentForFullProfileResponder:1"
+CORE = "urn:riv:population:residentmaster:1"
+EXT = "urn:riv:population:residentmaster:1.1"
+NSMAP = {"lr": RESPONDER, "rm": CORE, "rm11": EXT}
+_MAX_POST_BYTES = 1_000_000
+
+_C = f"{{{CORE}}}"
+_X = f"{{{EXT}}}"
+_NAME_FIELDS = (
+    ("Fornamn", 80),
+    ("Mellannamn", 40),
+    ("Efternamn", 60),
+    ("Aviseringsnamn", 36),
+)
+_ADDRESS_FIELDS = (("CareOf", 35), ("Utdelningsadress1", 35), ("Utdelningsadress2", 35))
+_FOLKBOKFORING_CODES = (
+    ("LanKod", 2),
+    ("KommunKod", 2),
+    ("ForsamlingKod", 2),
+    ("Fastighetsbeteckning", 40),
+)
+
+
+def response() -> etree._Element:
+    """An empty ``LookupResidentForFullProfileResponse`` to add residents to."""
+    return etree.Element(
+        f"{{{RESPONDER}}}LookupResidentForFullProfileResponse", nsmap=NSMAP
+    )
+
+
+def parse_post(person: StoredPerson) -> etree._Element:
+    """The stored ``Folkbokforingspost`` as an element (hardened parser)."""
+    return xmlsafe.fromstring(person.post_xml, _MAX_POST_BYTES)
+
+
+def folkbokforingsdatum(post: etree._Element) -> str | None:
+    """The post's ``Folkbokforing/Folkbokforingsdatum`` as delivered, or None."""
+    element = post.find("Personpost/Folkbokforing/Folkbokforingsdatum")
+    return value_of(element) if element is not None else None
+
+
+def add_masked(parent: etree._Element, person_id: str) -> etree._Element:
+    """Append the minimal resident of a protected person."""
+    resident = etree.SubElement(parent, f"{{{RESPONDER}}}resident")
+    etree.SubElement(resident, _C + "Sekretessmarkering").text = "J"
+    personpost = etree.SubElement(resident, _C + "Personpost")
+    etree.SubElement(personpost, _C + "PersonId").text = person_id
+    etree.SubElement(personpost, _X + "Relationer")
+    return resident
+
+
+def add_resident(
+    parent: etree._Element, person: StoredPerson, post: etree._Element
+) -> etree._Element:
+    """Append the full resident for ``person`` mapped from its ``post``."""
+    resident = etree.SubElement(parent, f"{{{RESPONDER}}}resident")
+    etree.SubElement(resident, _C + "Sekretessmarkering").text = (
+        "J" if person.protected else "N"
+    )
+    source = post.find("Personpost")
+    if source is None:
+        source = etree.Element("Personpost")
+    folkbokforing = source.find("Folkbokforing")
+    registered = _text(folkbokforing, "Folkbokforingsdatum")
+    _add(resident, _C + "SenasteAndringFolkbokforing", _full_date(registered))
+
+    personpost = etree.SubElement(resident, _C + "Personpost")
+    etree.SubElement(personpost, _C + "PersonId").text = person.person_id
+    _add(personpost, _C + "Kon", sex_of(person.person_id))
+    _add(personpost, _C + "Fodelsetid", _birth_date(source, person))
+    _add_avregistrering(personpost, source.find("Avregistrering"), person.id_kind)
+    _add_namn(personpost, source.find("Namn"))
+
+    addresses = source.find("Adresser")
+    _add_swedish_address(
+        personpost,
+        "Folkbokforingsadress",
+        _child(addresses, "Folkbokforingsadress"),
+        folkbokforing,
+    )
+    _add_swedish_address(
+        personpost, "SarskildPostadress", _child(addresses, "SarskildPostadress"), None
+    )
+    _add(personpost, _X + "HanvisningsPersonNr", _referral(source))
+    _add_utlandsadress(personpost, _child(addresses, "Utlandsadress"))
+    _add_civilstand(personpost, source.find("Civilstand"))
+    _add_fodelse(personpost, source.find("Fodelse"))
+    _add_invandring(personpost, source.find("Invandring"))
+    _add_relationer(personpost, source.find("Relationer"))
+    return resident
+
+
+# -- blocks, in the order of PersonpostTYPE ------------------------------------
+
+
+def _add_avregistrering(
+    parent: etree._Element, source: etree._Element | None, id_kind: str
+) -> None:
+    code = _text(source, "AvregistreringsorsakKod")
+    when = _incomplete_date(_text(source, "Avregistreringsdatum"))
+    if code is None and when is None:
+        return
+    block = etree.SubElement(parent, _C + "Avregistrering")
+    _add(
+        block,
+        _C + "AvregistreringsorsakKod",
+        reduced_code(code, id_kind) if code else None,
+    )
+    _add(block, _C + "Avregistreringsdatum", when)
+    _add(
+        block,
+        _X + "AvregistreringsorsakKodKomplett",
+        complete_code(code, id_kind) if code else None,
+    )
+
+
+def _add_namn(parent: etree._Element, source: etree._Element | None) -> None:
+    if source is None:
+        return
+    marking = _text(source, "Tilltalsnamnsmarkering")
+    if marking is not None and not (marking.isdigit() and 10 <= int(marking) <= 99):
+        marking = None
+    values = [
+        (name, _limited(_text(source, name), limit)) for name, limit in _NAME_FIELDS
+    ]
+    if marking is None and all(value is None for _, value in values):
+        return
+    block = etree.SubElement(parent, _C + "Namn")
+    _add(block, _C + "Tilltalsnamnsmarkering", marking)
+    for name, value in values:
+        _add(block, _C + name, value)
+
+
+def _add_swedish_address(
+    parent: etree._Element,
+    tag: str,
+    address: etree._Element | None,
+    folkbokforing: etree._Element | None,
+) -> None:
+    values: list[tuple[str, str | None]] = []
+    for name, limit in _FOLKBOKFORING_CODES:
+        value = _text(folkbokforing, name)
+        if name == "KommunKod" and value is not None and len(value) == 4:
+            value = value[2:]
+        values.append((_C + name, _limited(value, limit)))
+    for name, limit in _ADDRESS_FIELDS:
+        values.append((_C + name, _limited(_text(address, name), limit)))
+    values.append((_C + "PostNr", _postnr(_text(address, "PostNr"))))
+    values.append((_C + "Postort", _limited(_text(address, "Postort"), 27)))
+    registered = _incomplete_date(_text(folkbokforing, "Folkbokforingsdatum"))
+    values.append((_X + "Folkbokforingsdatum", registered))
+    if all(value is None for _, value in values):
+        return
+    block = etree.SubElement(parent, _C + tag)
+    for name, value in values:
+        _add(block, name, value)
+
+
+def _add_utlandsadress(parent: etree._Element, source: etree._Element | None) -> None:
+    if source is None:
+        return
+    values = [
+        (name, _limited(_text(source, name), 35))
+        for name in (
+            "Utdelningsadress1",
+            "Utdelningsadress2",
+            "Utdelningsadress3",
+            "Land",
+        )
+    ] + [
+        (name, _incomplete_date(_text(source, name)))
+        for name in ("Utlandsadressdatum", "Rostrattsdatum")
+    ]
+    _add_block(parent, _X + "Utlandsadress", values)
+
+
+def _add_civilstand(parent: etree._Element, source: etree._Element | None) -> None:
+    code = _text(source, "CivilstandKod")
+    values = [
+        ("CivilstandKod", civilstand_code(code) if code else None),
+        ("Civilstandsdatum", _incomplete_date(_text(source, "Civilstandsdatum"))),
+    ]
+    _add_block(parent, _X + "Civilstand", values)
+
+
+def _add_fodelse(parent: etree._Element, source: etree._Element | None) -> None:
+    if source is None:
+        return
+    home = source.find("HemortSverige")
+    abroad = source.find("OrtUtlandet")
+    home_values = [
+        ("FodelselanKod", _limited(_text(home, "FodelselanKod"), 2)),
+        ("Fodelseforsamling", _limited(_text(home, "Fodelseforsamling"), 2)),
+    ]
+    abroad_values = [
+        ("FodelseortUtland", _limited(_text(abroad, "FodelseortUtland"), 80)),
+        ("Fodelseland", _limited(_text(abroad, "Fodelseland"), 40)),
+    ]
+    if all(value is None for _, value in home_values + abroad_values):
+        return
+    block = etree.SubElement(parent, _X + "Fodelse")
+    _add_block(block, _C + "HemortSverige", home_values)
+    _add_block(block, _C + "OrtUtlandet", abroad_values)
+
+
+def _add_invandring(parent: etree._Element, source: etree._Element | None) -> None:
+    when = _incomplete_date(_text(source, "Invandringsdatum"))
+    _add_block(parent, _X + "Invandring", [("Invandringsdatum", when)])
+
+
+def _add_relationer(parent: etree._Element, source: etree._Element | None) -> None:
+    block = etree.SubElement(parent, _X + "Relationer")
+    for relation in source.iterfind("Relation") if source is not None else ():
+        _add_relation(block, relation)
+
+
+def _add_relation(parent: etree._Element, source: etree._Element) -> None:
+    kind = _text(source, "Relationstyp")
+    identity = source.find("RelationId")
+    number = _text(identity, "PersonNr")
+    birth = _text(identity, "FodelsetidNr")
+    if kind not in RELATION_TYPES or (number is None and birth is None):
+        return
+    relation = etree.SubElement(parent, _C + "Relation")
+    relation_id = etree.SubElement(relation, _C + "RelationId")
+    _add(relation_id, _C + "PersonNr", number)
+    _add(relation_id, _C + "FodelsetidNr", birth if number is None else None)
+    etree.SubElement(relation, _C + "Relationstyp").text = kind
+    _add(
+        relation,
+        _C + "RelationFromdatum",
+        _incomplete_date(_text(source, "RelationFromdatum")),
+    )
+    _add(
+        relation,
+        _C + "RelationTomdatum",
+        _incomplete_date(_text(source, "RelationTomdatum")),
+    )
+    _add_namn(relation, source.find("Namn"))
+    _add_avregistrering(
+        relation, source.find("Avregistrering"), id_kind_of(number or "")
+    )
+    status = source.get("status")
+    _add(relation, _C + "Status", status if status in RELATION_STATUSES else None)
+
+
+# -- values ---------------------------------------------------------------------
+
+
+def _referral(personpost: etree._Element) -> str | None:
+    direct = _text(personpost, "HanvisningsPersonNr")
+    if direct is not None:
+        return direct
+    referrals = personpost.findall("Hanvisningar/Hanvisning")
+    preferred = [r for r in referrals if r.get("status") == "NY"] or referrals
+    for referral in reversed(preferred):
+        number = _text(referral, "HanvisningsPersonNr")
+        if number is not None:
+            return number
+    return None
+
+
+def _birth_date(personpost: etree._Element, person: StoredPerson) -> str | None:
+    element = personpost.find("Fodelsedatum")
+    if element is not None and value_of(element) is not None:
+        return _full_date(value_of(element))
+    number = person.person_id
+    if len(number) != 12 or not number.isdigit():
+        return None
+    day = int(number[6:8])
+    if person.id_kind == "SNR" and day > 60:
+        day -= 60
+    return _full_date(f"{number[:6]}{day:02d}")
+
+
+def _full_date(value: str | None) -> str | None:
+    if value is None or len(value) != 8 or not value.isdigit():
+        return None
+    try:
+        date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError:
+        return None
+    return value if value[0] != "0" else None
+
+
+def _incomplete_date(value: str | None) -> str | None:
+    return value if value is not None and 4 <= len(value) <= 8 else None
+
+
+def _postnr(value: str | None) -> str | None:
+    digits = value.replace(" ", "") if value is not None else ""
+    if len(digits) != 5 or not digits.isdigit():
+        return None
+    return f"{digits[:3]} {digits[3:]}"
+
+
+def _limited(value: str | None, limit: int) -> str | None:
+    return value if value is not None and len(value) <= limit else None
+
+
+def _text(parent: etree._Element | None, name: str) -> str | None:
+    if parent is None:
+        return None
+    element = parent.find(name)
+    return value_of(element) if element is not None else None
+
+
+def _child(parent: etree._Element | None, name: str) -> etree._Element | None:
+    return parent.find(name) if parent is not None else None
+
+
+def _add(parent: etree._Element, tag: str, value: str | None) -> None:
+    if value is not None:
+        etree.SubElement(parent, tag).text = value
+
+
+def _add_block(
+    parent: etree._Element, tag: str, values: list[tuple[str, str | None]]
+) -> None:
+    """Add ``tag`` with its core-namespace children, unless all are empty."""
+    if all(value is None for _, value in values):
+        return
+    block = etree.SubElement(parent, tag)
+    for name, value in values:
+        _add(block, _C + name, value)
