@@ -20,7 +20,7 @@ from zeep import Client, Settings
 
 from services.persons.contract import VERSIONS, Version
 
-from .conftest import OFFICIAL, assert_valid
+from .people import OFFICIAL, assert_valid
 
 XS = "http://www.w3.org/2001/XMLSchema"
 WSDL = "http://schemas.xmlsoap.org/wsdl/"

@@ -9,7 +9,7 @@ from services.persons.contract import PERSONNUMMER_OID, SAMORDNINGSNUMMER_OID
 from services.persons.post import PartialDate, Subject
 from services.persons.response import RequestedId
 
-from .conftest import CURRENT, ORDINARY, REPLACED, stored, subject
+from .people import CURRENT, ORDINARY, REPLACED, stored, subject
 
 
 @pytest.mark.parametrize(

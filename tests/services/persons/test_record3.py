@@ -8,7 +8,7 @@ from lxml import etree
 from services.persons.contract import V3, Profile, Version
 from services.persons.record3 import person_record
 
-from .conftest import (
+from .people import (
     DECEASED,
     ORDINARY,
     POST_FILES,

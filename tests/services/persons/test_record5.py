@@ -8,7 +8,7 @@ from lxml import etree
 from services.persons.contract import SAMORDNINGSNUMMER_OID, V5, Profile, Version
 from services.persons.record5 import person_record
 
-from .conftest import (
+from .people import (
     CURRENT,
     DECEASED,
     ORDINARY,
