@@ -15,6 +15,7 @@ from regionnav.cli import store as _store  # noqa: F401  isort: skip
 from regionnav.cli import mirror as _mirror  # noqa: F401  isort: skip
 from regionnav.cli import bench as _bench  # noqa: F401  isort: skip
 from regionnav.cli import certs as _certs  # noqa: F401  isort: skip
+from regionnav.cli import navet as _navet  # noqa: F401  isort: skip
 
 
 def main() -> None:

@@ -1,0 +1,100 @@
+"""``regionnav navet generate``: realistic Navet deliveries for tests and demos."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from adapters.navet import generator
+from regionnav.cli.common import app
+from regionnav.errors import GenerationError
+
+navet = typer.Typer(help="Navet deliveries.", no_args_is_help=True)
+app.add_typer(navet, name="navet")
+
+# Below this many posts the file is written before a bar could be read.
+PROGRESS_FROM = 20_000
+
+
+@navet.command()
+def generate(
+    *,
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    persons: Annotated[
+        int | None,
+        typer.Option(
+            "--persons",
+            help="Posts in a grunduttag; with --changes-of, persons to change.",
+        ),
+    ] = None,
+    lan: Annotated[
+        str | None, typer.Option("--lan", help="Län code, e.g. 25 (Norrbotten).")
+    ] = None,
+    kommun: Annotated[
+        str | None, typer.Option("--kommun", help="Only this kommun (4 digits).")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same bytes.")] = 1,
+    changes_of: Annotated[
+        Path | None,
+        typer.Option("--changes-of", help="Write an ändringsavisering for FILE."),
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="iso-8859-1 (as Navet) or utf-8.")
+    ] = "iso-8859-1",
+) -> None:
+    """Write a Navet delivery built from Skatteverket's test personnummer.
+
+    Without --changes-of: a grunduttag of --persons posts in --lan. With it:
+    an ändringsavisering of realistic changes to the persons in FILE.
+    """
+    started = time.perf_counter()
+    if changes_of is not None:
+        changes = generator.ChangeOrder(changes_of, persons, lan, seed, encoding)
+        summary = generator.generate_changes(changes, out)
+    else:
+        if persons is None or lan is None:
+            raise GenerationError("--persons and --lan are needed for a grunduttag")
+        order = generator.Order(persons, lan, kommun, seed, encoding)
+        _note_synthetic(persons)
+        with _progress(persons) as advance:
+            summary = generator.generate(order, out, advance)
+
+    seconds = time.perf_counter() - started
+    typer.echo(
+        f"{summary.persons} persons, {summary.posts} posts -> {summary.path} "
+        f"in {seconds:.1f} s"
+    )
+
+
+def _note_synthetic(persons: int) -> None:
+    extra = generator.expected_synthetic(persons)
+    if extra:
+        print(
+            f"regionnav: note: the test personnummer list is used up; {extra} "
+            "persons get Luhn-valid numbers born before 1840 (never issued)",
+            file=sys.stderr,
+        )
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    if total < PROGRESS_FROM:
+        yield None
+        return
+    columns = (
+        TextColumn("generating"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,} posts"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("generate", total=total)
+        yield lambda done: bar.advance(task, done)
