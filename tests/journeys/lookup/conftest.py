@@ -233,11 +233,16 @@ def residentmaster_10(server: str, schema_10: etree.XMLSchema) -> Caller:
     return residentmaster_at(server, schema_10, WSDL_10)
 
 
-@pytest.fixture
-def ping(server: str) -> Caller:
+def ping_at(url: str) -> Caller:
+    """A ping client from the official WSDL, validating with the official XSD."""
     binding = (
         "{urn:riv:itintegration:monitoring:PingForConfiguration:1:rivtabp21}"
         "PingForConfigurationResponderBinding"
     )
     schema = etree.XMLSchema(etree.parse(str(PING_XSD)))
-    return _caller(PING_WSDL_FILE, schema, server + PING_PATH, binding)
+    return _caller(PING_WSDL_FILE, schema, url + PING_PATH, binding)
+
+
+@pytest.fixture
+def ping(server: str) -> Caller:
+    return ping_at(server)
