@@ -3,13 +3,22 @@
 SQLAlchemy's per-row parameter processing costs more than the database itself
 when a delivery brings hundreds of thousands of posts, so the importer writes
 rows as plain tuples through the DBAPI cursor of its own connection (same
-transaction, same atomicity). PostgreSQL gets ``COPY`` for the version rows.
+transaction, same atomicity).
+
+On SQLite a whole batch goes in as ONE statement: the row values as a JSON
+array read with ``json_each``, and the post bytes and digests as two long
+blobs cut apart with ``substr``. The driver releases the GIL while SQLite
+runs a statement, so the importer's parsing thread keeps working meanwhile;
+row by row (``executemany``) the two threads would hand the GIL back and forth
+for every row and crawl. PostgreSQL gets ``COPY`` for the version rows.
+
 The column lists below must match ``models.py``; the mirror tests read every
 column back on both backends.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -26,6 +35,10 @@ PERSON_COLUMNS = (
     "avregistreringsdatum", "lan_kod", "kommun_kod", "folkbokforingsdatum",
 )  # fmt: skip
 LINK_COLUMNS = ("old_id", "new_id", "reason", "delivery_id")
+DIGEST = 32
+
+VersionRow = tuple[int, str, int | None, int, int, Any, bytes, bytes]
+PersonRow = tuple[Any, ...]
 
 
 class BulkWriter:
@@ -35,16 +48,19 @@ class BulkWriter:
         self._postgres = connection.dialect.name == "postgresql"
         self._dbapi: Any = connection.connection
         mark = "%s" if self._postgres else "?"
-        self._upsert_person = _upsert_sql(
-            "persons", PERSON_COLUMNS, ("person_id",), mark, _replace_all
+        self._upsert_link = (
+            _insert_sql("identity_links", LINK_COLUMNS, f"VALUES ({_marks(mark, 4)})")
+            + " ON CONFLICT (old_id, new_id) DO UPDATE SET "
+            # A GN/GS reason learnt from either record of the pair is never lost.
+            + "reason = COALESCE(excluded.reason, identity_links.reason)"
         )
-        self._upsert_link = _upsert_sql(
-            "identity_links", LINK_COLUMNS, ("old_id", "new_id"), mark, _keep_reason
-        )
-        self._insert_version = (
-            # Names are this module's constants; values go as parameters.
-            f"INSERT INTO person_versions ({', '.join(VERSION_COLUMNS)}) "  # noqa: S608
-            f"VALUES ({', '.join([mark] * len(VERSION_COLUMNS))})"
+        self._upsert_person = (
+            _insert_sql(
+                "persons",
+                PERSON_COLUMNS,
+                f"VALUES ({_marks(mark, len(PERSON_COLUMNS))})",
+            )
+            + _replace_on_conflict()
         )
 
     def timestamp(self, moment: datetime) -> Any:
@@ -57,44 +73,76 @@ class BulkWriter:
     def flag(self, value: bool) -> Any:
         return value if self._postgres else int(value)
 
-    def versions(self, rows: Sequence[tuple[Any, ...]]) -> None:
+    def versions(self, rows: Sequence[VersionRow]) -> None:
         cursor = self._dbapi.cursor()
         if self._postgres:
-            copy_sql = f"COPY person_versions ({', '.join(VERSION_COLUMNS)}) FROM STDIN"
-            with cursor.copy(copy_sql) as copy:
+            columns = ", ".join(VERSION_COLUMNS)
+            with cursor.copy(f"COPY person_versions ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
-            cursor.executemany(self._insert_version, rows)
+            cursor.execute(_SQLITE_VERSIONS, _sqlite_version_parameters(rows))
         cursor.close()
 
-    def persons(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        self._many(self._upsert_person, rows)
+    def persons(self, rows: Sequence[PersonRow]) -> None:
+        cursor = self._dbapi.cursor()
+        if self._postgres:
+            cursor.executemany(self._upsert_person, rows)
+        else:
+            digests = b"".join(row[4] for row in rows)
+            values = [row[:4] + row[5:] for row in rows]
+            cursor.execute(_SQLITE_PERSONS, (digests, json.dumps(values)))
+        cursor.close()
 
     def links(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        self._many(self._upsert_link, rows)
-
-    def _many(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
         cursor = self._dbapi.cursor()
-        cursor.executemany(sql, rows)
+        cursor.executemany(self._upsert_link, rows)
         cursor.close()
 
 
-def _replace_all(table: str, columns: Sequence[str], keys: Sequence[str]) -> str:
-    return ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
+def _sqlite_version_parameters(rows: Sequence[VersionRow]) -> tuple[Any, ...]:
+    posts = b"".join(row[7] for row in rows)
+    digests = b"".join(row[6] for row in rows)
+    values = []
+    offset = 0
+    for row in rows:
+        values.append((row[0], row[1], row[2], row[3], offset, len(row[7])))
+        offset += len(row[7])
+    # Every row of one batch shares its delivery and import time.
+    return rows[0][4], rows[0][5], digests, posts, json.dumps(values)
 
 
-def _keep_reason(table: str, columns: Sequence[str], keys: Sequence[str]) -> str:
-    # A GN/GS reason learnt from either record of the pair is never lost.
-    return f"reason = COALESCE(excluded.reason, {table}.reason)"
+def _marks(mark: str, count: int) -> str:
+    return ", ".join([mark] * count)
 
 
-def _upsert_sql(
-    table: str, columns: Sequence[str], keys: Sequence[str], mark: str, update: Any
-) -> str:
-    return (
-        # Names are this module's constants; values go as parameters.
-        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
-        f"VALUES ({', '.join([mark] * len(columns))}) "
-        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {update(table, columns, keys)}"
+def _insert_sql(table: str, columns: Sequence[str], source: str) -> str:
+    # Names are this module's constants; values always go as parameters.
+    return f"INSERT INTO {table} ({', '.join(columns)}) {source}"
+
+
+def _replace_on_conflict() -> str:
+    changes = ", ".join(f"{c} = excluded.{c}" for c in PERSON_COLUMNS[1:])
+    return f" ON CONFLICT (person_id) DO UPDATE SET {changes}"
+
+
+_SQLITE_VERSIONS = _insert_sql(
+    "person_versions",
+    VERSION_COLUMNS,
+    "SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, ?, ?, "
+    f"substr(?, j.key * {DIGEST} + 1, {DIGEST}), "
+    "substr(?, (j.value ->> 4) + 1, j.value ->> 5) FROM json_each(?) AS j",
+)
+
+# ``WHERE true`` keeps SQLite from reading ON CONFLICT as part of the join.
+_SQLITE_PERSONS = (
+    _insert_sql(
+        "persons",
+        PERSON_COLUMNS,
+        "SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, "
+        f"substr(?, j.key * {DIGEST} + 1, {DIGEST}), "
+        "j.value ->> 4, j.value ->> 5, j.value ->> 6, j.value ->> 7, j.value ->> 8, "
+        "j.value ->> 9, j.value ->> 10 FROM json_each(?) AS j WHERE true",
     )
+    + _replace_on_conflict()
+)
