@@ -1,0 +1,215 @@
+"""The HTTPS server: cheroot, mutual TLS, and limits that keep workers free.
+
+:func:`build_server` returns a :class:`cheroot.wsgi.Server` that serves the
+application wrapped in :class:`~regionnav.transport.middleware.ConsumerIdentity`.
+With ``server.tls`` (the default) it speaks only TLS 1.2 or newer and refuses
+any client without a valid, unrevoked certificate from ``server.client_ca``
+(see :mod:`regionnav.transport.tls`). With ``server.tls = false`` it speaks
+plain HTTP: that is for running behind a TLS-terminating proxy only, listed in
+``server.trusted_proxies``, and a warning says so at start-up.
+
+Three changes to cheroot's defaults, and why:
+
+- **The TLS handshake runs in the worker thread**, not in cheroot's accept
+  loop, where one client that never finishes its handshake would hold up every
+  new connection. A refused handshake (no certificate, unknown CA, revoked,
+  expired, old protocol) is logged with its reason and the peer address;
+  cheroot would otherwise drop it without a word.
+- **Every request has a deadline** (:data:`REQUEST_DEADLINE`, from the first
+  byte of the request, handshake included, to the end of the answer). A client
+  that trickles its headers or body one byte at a time would otherwise hold a
+  worker for as long as it keeps each read under the socket timeout. The
+  national platform gives up on a producer after 29 s, so nothing useful is
+  lost.
+- **Limits**: the body is capped at ``server.max_body_bytes`` (413 above it),
+  the request head at :data:`MAX_HEADER_BYTES`, and each socket read or write
+  at :data:`SOCKET_TIMEOUT`.
+
+Cheroot's own log lines go to this module's logger.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import ssl
+import threading
+import time
+
+from cheroot import wsgi
+from cheroot.server import HTTPConnection
+from cheroot.ssl.builtin import BuiltinSSLAdapter
+
+from regionnav.config import Config
+from regionnav.transport.middleware import ConsumerIdentity, WsgiApp
+from regionnav.transport.tls import ContextSource
+
+logger = logging.getLogger(__name__)
+
+SOCKET_TIMEOUT = 10.0
+REQUEST_DEADLINE = 30.0
+MAX_HEADER_BYTES = 64 * 1024
+
+
+def build_server(
+    config: Config,
+    app: WsgiApp,
+    *,
+    socket_timeout: float = SOCKET_TIMEOUT,
+    request_deadline: float = REQUEST_DEADLINE,
+) -> wsgi.Server:
+    """A cheroot server for ``app`` on ``server.host``:``server.port``.
+
+    ``app`` is wrapped in the consumer-identity middleware. The server is not
+    started; call ``prepare()`` and ``serve()`` (or ``safe_start()``), and
+    ``stop()``. Raises :class:`~regionnav.errors.ConfigError` for missing or
+    unusable TLS files or a malformed proxy list.
+    """
+    settings = config.server
+    server = _Server(
+        (settings.host, settings.port),
+        ConsumerIdentity(app, settings),
+        numthreads=settings.threads,
+    )
+    server.timeout = socket_timeout
+    server.deadlines = _Deadlines(request_deadline)
+    server.max_request_body_size = settings.max_body_bytes
+    server.max_request_header_size = MAX_HEADER_BYTES
+    server.ConnectionClass = _Connection
+    if settings.tls:
+        server.ssl_adapter = _TlsAdapter(ContextSource(settings))
+    else:
+        logger.warning(
+            "server.tls is false: plain HTTP on %s:%s, for use behind a "
+            "TLS-terminating proxy only",
+            settings.host,
+            settings.port,
+        )
+    return server
+
+
+class _Server(wsgi.Server):
+    """Cheroot's WSGI server with the request deadlines and logging wired in."""
+
+    deadlines: _Deadlines
+
+    def prepare(self) -> None:
+        self.deadlines.start()
+        super().prepare()
+
+    def stop(self) -> None:
+        super().stop()
+        self.deadlines.stop()
+
+    def error_log(
+        self, msg: str = "", level: int = 20, traceback: bool = False
+    ) -> None:
+        logger.log(level, "cheroot: %s", msg, exc_info=traceback)
+
+
+class _TlsAdapter(BuiltinSSLAdapter):
+    """Wraps accepted sockets for TLS, leaving the handshake to the worker."""
+
+    def __init__(self, contexts: ContextSource) -> None:
+        # Not BuiltinSSLAdapter.__init__: it reads the files itself and runs a
+        # loopback handshake to describe the server certificate, which the
+        # application does not need.
+        self._contexts = contexts
+        self.context = contexts.current()
+        self._server_env: dict[str, str] = {}
+
+    def wrap(self, sock: socket.socket) -> tuple[ssl.SSLSocket, dict[str, str]]:
+        self.context = self._contexts.current()
+        tls = self.context.wrap_socket(
+            sock, server_side=True, do_handshake_on_connect=False
+        )
+        return tls, {}
+
+
+class _Connection(HTTPConnection):
+    """A connection that completes its TLS handshake, on a deadline, in the worker."""
+
+    _handshaken = False
+
+    def communicate(self) -> bool:
+        deadlines: _Deadlines = self.server.deadlines
+        deadlines.enter(self)
+        try:
+            return self._handshake() and bool(super().communicate())  # type: ignore[no-untyped-call]
+        finally:
+            deadlines.leave(self)
+
+    def _handshake(self) -> bool:
+        tls = self.socket
+        if self._handshaken or not isinstance(tls, ssl.SSLSocket):
+            return True
+        try:
+            tls.do_handshake()
+        except ssl.SSLError as exc:
+            reason = getattr(exc, "verify_message", None) or exc.reason or str(exc)
+            logger.warning(
+                "TLS handshake with %s refused: %s", self.remote_addr, reason
+            )
+            return False
+        except OSError as exc:
+            logger.info("TLS handshake with %s lost: %s", self.remote_addr, exc)
+            return False
+        self._handshaken = True
+        self.ssl_env = self.server.ssl_adapter.get_environ(tls)
+        return True
+
+    def abort(self) -> None:
+        """Cut the connection under a worker blocked on it (from another thread)."""
+        try:
+            # socket.socket's own shutdown: SSLSocket.shutdown would also drop
+            # its TLS state under the reading thread's feet.
+            socket.socket.shutdown(self.socket, socket.SHUT_RDWR)
+        except OSError:
+            logger.debug("connection from %s already closed", self.remote_addr)
+
+
+class _Deadlines:
+    """Cuts connections whose current request has run longer than allowed."""
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._lock = threading.Lock()
+        self._started: dict[_Connection, float] = {}
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stopping.clear()
+        self._thread = threading.Thread(
+            target=self._watch, name="regionnav-deadlines", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def enter(self, connection: _Connection) -> None:
+        with self._lock:
+            self._started[connection] = time.monotonic()
+
+    def leave(self, connection: _Connection) -> None:
+        with self._lock:
+            self._started.pop(connection, None)
+
+    def _watch(self) -> None:
+        tick = min(1.0, self._seconds / 4)
+        while not self._stopping.wait(tick):
+            limit = time.monotonic() - self._seconds
+            with self._lock:
+                late = [c for c, started in self._started.items() if started < limit]
+                for connection in late:
+                    del self._started[connection]
+            for connection in late:
+                logger.warning(
+                    "request from %s passed its %.0f s deadline; connection cut",
+                    connection.remote_addr,
+                    self._seconds,
+                )
+                connection.abort()
