@@ -18,7 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from adapters.navet.generator import dates, places, population, posts
-from adapters.navet.generator.identities import IdentityPool, test_numbers
+from adapters.navet.generator.identities import IdentityPool, listed_numbers
 from adapters.navet.generator.model import Person
 from adapters.navet.writer import write_delivery
 from regionnav.errors import GenerationError
@@ -61,7 +61,7 @@ class Summary:
 
 def expected_synthetic(persons: int) -> int:
     """How many of ``persons`` posts will get a pre-1840 number."""
-    return max(0, persons - len(test_numbers()))
+    return max(0, persons - len(listed_numbers()))
 
 
 def generate(order: Order, out: Path, progress: Progress | None = None) -> Summary:

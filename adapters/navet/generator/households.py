@@ -53,9 +53,9 @@ def single_from(p: People, number: str, showcase: bool = False) -> Person:
     if showcase or rng.random() < 0.4:
         earlier = p.earlier_home(number, moved)
         person.history = [earlier] if earlier else []
-    if rng.random() < 0.15:
-        divorced = dates.between(rng, dates.add_years(p.born(number), 22), moved)
-        person.civil = ("S", dates.as_int(divorced))
+    adult = dates.add_years(p.born(number), 22)
+    if adult < moved and rng.random() < 0.15:
+        person.civil = ("S", dates.as_int(dates.between(rng, adult, moved)))
     return p.finish(person, moved)
 
 

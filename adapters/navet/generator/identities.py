@@ -83,7 +83,7 @@ def samordningsnummer(personnummer: str) -> str:
 
 
 @cache
-def test_numbers() -> tuple[str, ...]:
+def listed_numbers() -> tuple[str, ...]:
     """Skatteverket's test personnummer shipped with the adapter, ascending."""
     text = resources.files(DATA_PACKAGE).joinpath(TEST_LIST).read_text("ascii")
     return tuple(line for line in text.split() if line.isdigit())
@@ -100,7 +100,7 @@ class IdentityPool:
     def __init__(self, rng: random.Random, numbers: Iterable[str] | None = None):
         self._rng = rng
         self._buckets: dict[tuple[int, str], list[str]] = {}
-        for number in test_numbers() if numbers is None else numbers:
+        for number in listed_numbers() if numbers is None else numbers:
             key = (birth_year(number), sex_of(number))
             self._buckets.setdefault(key, []).append(number)
         for bucket in self._buckets.values():

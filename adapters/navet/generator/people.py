@@ -150,12 +150,14 @@ class People:
         )
 
     def moved_in(self, adults: list[str], floor_years: int = 18) -> dt.date:
-        """When a household of ``adults`` moved into its home."""
+        """When a household of ``adults`` moved into its home (after each was
+        ``floor_years`` old when possible, never after the reference date)."""
         youngest = max(self.born(number) for number in adults)
+        latest = REFERENCE - dt.timedelta(days=14)
         low = max(
             dates.add_years(youngest, floor_years), dates.add_years(REFERENCE, -35)
         )
-        return dates.between(self.rng, low, REFERENCE - dt.timedelta(days=14))
+        return dates.between(self.rng, min(low, latest), latest)
 
     def earlier_home(self, number: str, before: dt.date) -> Dwelling | None:
         """A home ``number`` lived in before ``before``, if they were old enough."""

@@ -22,8 +22,8 @@ from adapters.navet.generator.identities import (
     SYNTHETIC_SHIFT,
     IdentityPool,
     birth_date,
+    listed_numbers,
     sex_of,
-    test_numbers,
 )
 from adapters.navet.generator.model import Person, Relation
 from adapters.navet.generator.places import (
@@ -194,7 +194,7 @@ class _Planner:
             spouses = {kind for kind, _ in c.relations} & {"M", "P"}
             return (
                 c.living
-                and self._age(c) >= 18
+                and 18 <= self._age(c) <= 75
                 and c.civil not in {"G", "RP"}
                 and not spouses
             )
@@ -427,4 +427,4 @@ def _unused_numbers(candidates: dict[str, Candidate]) -> list[str]:
         for number in candidates
         if int(number[6:8]) > 60
     }
-    return [n for n in test_numbers() if n not in candidates and n[:11] not in stems]
+    return [n for n in listed_numbers() if n not in candidates and n[:11] not in stems]

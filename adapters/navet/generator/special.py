@@ -157,7 +157,8 @@ def deregistered(p: People, showcase: bool, room: int, code: str) -> list[Person
         born18 = dates.add_years(p.born(number), 18)
         day = dates.between(rng, min(max(low, born18), REFERENCE), REFERENCE - MONTH)
         if code == "OB":
-            person.history = [p.home(dates.between(rng, born18, day - MONTH))]
+            moved = dates.between(rng, min(born18, day - MONTH), day - MONTH)
+            person.history = [p.home(moved)]
     person.deregistration = Deregistration(code, dates.as_int(day))
     return [p.finish(person, day)]
 
