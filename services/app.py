@@ -20,10 +20,11 @@ from services.soap import Contract, Endpoint, StartResponse, endpoints
 
 def contracts() -> list[Contract]:
     """Every contract Regionnav serves; one line per contract module."""
+    from services.persons import CONTRACTS as PERSONS
     from services.ping import CONTRACT as PING
     from services.residentmaster import CONTRACT as RESIDENTMASTER
 
-    return [RESIDENTMASTER, PING]
+    return [RESIDENTMASTER, *PERSONS, PING]
 
 
 class ServicesApp:

@@ -21,6 +21,34 @@ from sqlalchemy.exc import OperationalError
 from regionnav.store import open_engine, upgrade
 from regionnav.store.models import Base
 
+
+def _teach_spynes_six_find_spec() -> None:
+    """Give spyne's vendored ``six`` import hook the ``find_spec`` it lacks.
+
+    pytest's importlib import mode calls ``find_spec`` on every ``sys.meta_path``
+    finder; once spyne is imported, its hook (which has only the pre-3.4
+    ``find_module``) makes that raise ``AttributeError`` for any test package
+    imported later. The hook is taught the modern call, answering as before.
+    """
+    import importlib.util
+
+    from spyne.util import six
+
+    hook = six._SixMetaPathImporter
+
+    def find_spec(
+        self: object, fullname: str, path: object = None, target: object = None
+    ) -> object:
+        if self.find_module(fullname) is None:  # type: ignore[attr-defined]
+            return None
+        return importlib.util.spec_from_loader(fullname, self)  # type: ignore[arg-type]
+
+    if not hasattr(hook, "find_spec"):
+        hook.find_spec = find_spec
+
+
+_teach_spynes_six_find_spec()
+
 POSTGRES_URL = os.environ.get(
     "REGIONNAV_TEST_POSTGRES_URL",
     "postgresql+psycopg://postgres@127.0.0.1:5432/test",
