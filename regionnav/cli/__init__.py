@@ -16,6 +16,8 @@ from regionnav.cli import mirror as _mirror  # noqa: F401  isort: skip
 from regionnav.cli import bench as _bench  # noqa: F401  isort: skip
 from regionnav.cli import certs as _certs  # noqa: F401  isort: skip
 from regionnav.cli import navet as _navet  # noqa: F401  isort: skip
+from regionnav.cli import serve as _serve  # noqa: F401  isort: skip
+from regionnav.cli import lookup as _lookup  # noqa: F401  isort: skip
 from regionnav.cli import consumers as _consumers  # noqa: F401  isort: skip
 from regionnav.cli import audit as _audit  # noqa: F401  isort: skip
 
