@@ -24,30 +24,65 @@ app.add_typer(navet, name="navet")
 PROGRESS_FROM = 20_000
 
 
+def _whole_number(option: str) -> Callable[[str | int], int]:
+    # typer reports a bad integer as a multi-line usage box; a GenerationError
+    # reaches main() and becomes the one line every command failure is.
+    def parse(value: str | int) -> int:
+        if isinstance(value, int):
+            return value  # the default
+        text = value.strip()
+        if not text.lstrip("-").isdigit():
+            raise GenerationError(f"{option} must be a whole number")
+        return int(text)
+
+    return parse
+
+
 @navet.command()
 def generate(
     *,
-    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", metavar="FILE", help="File to write.")
+    ] = None,
     persons: Annotated[
         int | None,
         typer.Option(
             "--persons",
+            parser=_whole_number("--persons"),
+            metavar="N",
             help="Posts in a grunduttag; with --changes-of, persons to change.",
         ),
     ] = None,
     lan: Annotated[
-        str | None, typer.Option("--lan", help="Län code, e.g. 25 (Norrbotten).")
+        str | None,
+        typer.Option("--lan", metavar="LL", help="Län code, e.g. 25 (Norrbotten)."),
     ] = None,
     kommun: Annotated[
-        str | None, typer.Option("--kommun", help="Only this kommun (4 digits).")
+        str | None,
+        typer.Option("--kommun", metavar="KKKK", help="Only this kommun (4 digits)."),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Same seed, same bytes.")] = 1,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed",
+            parser=_whole_number("--seed"),
+            metavar="S",
+            help="Same seed, same bytes.",
+        ),
+    ] = 1,
     changes_of: Annotated[
         Path | None,
-        typer.Option("--changes-of", help="Write an ändringsavisering for FILE."),
+        typer.Option(
+            "--changes-of",
+            metavar="FILE",
+            help="Write an ändringsavisering for the persons in FILE.",
+        ),
     ] = None,
     encoding: Annotated[
-        str, typer.Option("--encoding", help="iso-8859-1 (as Navet) or utf-8.")
+        str,
+        typer.Option(
+            "--encoding", metavar="iso-8859-1|utf-8", help="Navet uses iso-8859-1."
+        ),
     ] = "iso-8859-1",
 ) -> None:
     """Write a Navet delivery built from Skatteverket's test personnummer.
@@ -56,6 +91,8 @@ def generate(
     an ändringsavisering of realistic changes to the persons in FILE.
     """
     started = time.perf_counter()
+    if out is None:
+        raise GenerationError("--out is needed: the file to write")
     if changes_of is not None:
         changes = generator.ChangeOrder(changes_of, persons, lan, seed, encoding)
         summary = generator.generate_changes(changes, out)
