@@ -9,7 +9,7 @@ says (gender, birth date). Nothing here knows a contract version.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
@@ -26,6 +26,8 @@ FULL_DATE = "YYYY-MM-DD"
 
 # Number changes: the identity was replaced by the one it refers to (G: legacy).
 REPLACED = frozenset({"GN", "GS", "G"})
+
+RELATED_NUMBERS = "Personpost/Relationer/Relation/RelationId/PersonNr"
 
 # ISO/IEC 5218, as in Inera's samples: every man there is answered with "1".
 MALE = "1"
@@ -44,14 +46,17 @@ class PartialDate:
 class Subject:
     """What one ``personRecord`` is built from.
 
-    ``post`` is the parsed ``Folkbokforingspost`` of ``person``; ``referred``
+    ``post`` is the parsed ``Folkbokforingspost`` of ``person``; ``others``
     are the person's other numbers (hänvisningar in the post and number
-    changes the mirror linked), in the order first seen.
+    changes the mirror linked), in the order first seen. ``hidden`` are
+    numbers the record must not name: people the consumer may see only
+    masked (see :func:`services.persons.lookup.hidden_numbers`).
     """
 
     person: StoredPerson
     post: etree._Element
-    referred: tuple[str, ...]
+    others: tuple[str, ...]
+    hidden: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, person: StoredPerson, linked: tuple[str, ...] = ()) -> Subject:
@@ -63,8 +68,27 @@ class Subject:
         """
         element = xmlsafe.fromstring(person.post_xml, max_bytes=MAX_POST_BYTES)
         numbers = (*facts_of(element).hanvisningar, *linked)
-        referred = tuple(n for n in dict.fromkeys(numbers) if n != person.person_id)
-        return cls(person, element, referred)
+        others = tuple(n for n in dict.fromkeys(numbers) if n != person.person_id)
+        return cls(person, element, others)
+
+    def hiding(self, hidden: frozenset[str]) -> Subject:
+        """The same subject with ``hidden`` numbers left out of its record."""
+        return replace(self, hidden=hidden)
+
+    @property
+    def referred(self) -> tuple[str, ...]:
+        """The other numbers the record names."""
+        return tuple(n for n in self.others if n not in self.hidden)
+
+    def named_numbers(self, relations: bool) -> set[str]:
+        """Every number the record could name: the other numbers and, with
+        ``relations`` (profile 4 and up), the related persons'."""
+        related = {
+            value
+            for element in self.post.iterfind(RELATED_NUMBERS)
+            if relations and (value := value_of(element)) is not None
+        }
+        return set(self.others) | related
 
     @property
     def primary(self) -> bool:

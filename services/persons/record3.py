@@ -68,7 +68,7 @@ def person_record(subject: Subject, profile: Profile, masked: bool) -> etree._El
 
     attach(record, w.deregistration(_find(personpost, "Avregistrering")))
     if full and profile >= Profile.P4 and personpost is not None:
-        w.current_facts(record, personpost)
+        w.current_facts(record, personpost, subject.hidden)
     EXT.flag(record, "protectedPopulationRecord", person.skyddad_folkbokforing)
     return record
 

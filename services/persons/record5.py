@@ -35,6 +35,10 @@ instance); linked and referred numbers (a new number is a common protection
 measure); the county code (a place); identity level and samordningsnummer
 data.
 
+Neither form names a number in ``subject.hidden``: a protected person that
+the consumer may see only masked is left out of the other numbers and of the
+relations (the caller screens them, see :mod:`.lookup`).
+
 ``gender`` follows ISO/IEC 5218 as Inera's samples do ("1" man, "2" woman),
 read from the number's second-last digit, since Navet has no gender field.
 ``testIndicator`` is always ``false``: it marks Skatteverket's test persons in
@@ -98,7 +102,7 @@ def person_record(subject: Subject, profile: Profile, masked: bool) -> etree._El
 
     attach(record, w.deregistration(_find(personpost, "Avregistrering")))
     if full and profile >= Profile.P4 and personpost is not None:
-        w.current_facts(record, personpost)
+        w.current_facts(record, personpost, subject.hidden)
     if full:
         attach(
             record,

@@ -6,6 +6,10 @@ reads every requested number (more when number changes are followed, see
 :mod:`.lookup`); the answer has one ``requestedPersonRecord`` per requested
 ``personId``, in request order, duplicates included.
 
+Numbers the records would name (other numbers, related persons) are
+screened so that a protected person's number reaches only a consumer with
+the right (:func:`.lookup.hidden_numbers`).
+
 Audit: one entry per distinct number read, queued by the pipeline and written
 before the answer leaves. A ``personId`` under another OID (a reserve
 identity, an HSA-id) is not read and not audited: it names no person the
@@ -19,7 +23,7 @@ from typing import Any
 from lxml import etree
 
 from services.persons.contract import Profile, Version
-from services.persons.lookup import Found, find
+from services.persons.lookup import find, hidden_numbers
 from services.persons.post import Subject
 from services.persons.request import profile_of, read_request
 from services.persons.response import (
@@ -43,18 +47,26 @@ def answer(call: Call, version: Version, request: Any) -> etree._Element:
     lookup = read_request(request)
     found = find(call, lookup.person_ids, follow=not lookup.ignore_referred)
 
+    subjects = {
+        pid: Subject.of(answer.person, linked=answer.came_from)
+        for pid, answer in found.items()
+    }
+    named = (
+        number
+        for pid, subject in subjects.items()
+        if not found[pid].masked
+        for number in subject.named_numbers(lookup.profile >= Profile.P4)
+    )
+    hidden = hidden_numbers(call, named)
+
     items = []
     for requested in lookup.requested:
         pid = requested.person_id
         record = None
         if pid is not None and pid in found:
             # Built per position: a number asked twice is answered twice.
-            record = _record(version, found[pid], lookup.profile)
+            subject = subjects[pid].hiding(hidden)
+            record = person_record(version, subject, lookup.profile, found[pid].masked)
         items.append(requested_person_record(version, requested, record))
     call.outcome = f"profile P{int(lookup.profile)}"
     return response(version, items)
-
-
-def _record(version: Version, found: Found, profile: Profile) -> etree._Element:
-    subject = Subject.of(found.person, linked=found.came_from)
-    return person_record(version, subject, profile, found.masked)

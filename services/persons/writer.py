@@ -268,14 +268,23 @@ class Writer(Tree):
         self.date(element, self.ext.tag("foundDeadAtDate"), found)
         return element
 
-    def current_facts(self, parent: etree._Element, personpost: etree._Element) -> None:
-        """Profile 4's current SKV data: civil status to relations, in order."""
+    def current_facts(
+        self,
+        parent: etree._Element,
+        personpost: etree._Element,
+        hidden: frozenset[str] = frozenset(),
+    ) -> None:
+        """Profile 4's current SKV data: civil status to relations, in order.
+
+        A relation to a number in ``hidden`` is left out whole.
+        """
         attach(parent, self._marital_status(personpost.find("Civilstand")))
         attach(parent, self._immigration(personpost.find("Invandring")))
         for source in personpost.iterfind("Medborgarskap"):
             attach(parent, self._citizenship(source))
         for source in personpost.iterfind("Relationer/Relation"):
-            attach(parent, self._relationship(source))
+            if text(source, "RelationId/PersonNr") not in hidden:
+                attach(parent, self._relationship(source))
 
     def _marital_status(self, source: etree._Element | None) -> etree._Element:
         # The code is Navet's, verbatim (including Ä); CodedValue takes any text.

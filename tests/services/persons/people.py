@@ -34,6 +34,8 @@ REPLACED = "195007292435"
 CURRENT = "195710142653"
 SAMORDNING = "197607222390"
 DECEASED = "197703292388"
+HIDDEN_REPLACED = "198004072396"
+HIDDEN_CURRENT = "198005252385"
 SAMPLE_DECEASED = "190503279812"
 SAMPLE_CHILD = "201212121212"
 # In Skatteverket's list, but never imported.
@@ -46,6 +48,8 @@ POST_FILES = {
     CURRENT: "current.xml",
     SAMORDNING: "samordning.xml",
     DECEASED: "deceased.xml",
+    HIDDEN_REPLACED: "hidden_replaced.xml",
+    HIDDEN_CURRENT: "hidden_current.xml",
     SAMPLE_DECEASED: "deceased_2016.xml",
     SAMPLE_CHILD: "child.xml",
 }

@@ -183,6 +183,19 @@ def test_ordinary_person_values(path: str, expected: str) -> None:
     assert first(record(ORDINARY), path) == expected
 
 
+def test_hidden_numbers_are_named_neither_as_relation_nor_as_other_number() -> None:
+    spouse, new_number = "198002182395", CURRENT
+    answer = person_record(
+        subject(REPLACED).hiding(frozenset({new_number})), Profile.P5, False
+    )
+    assert new_number not in etree.tostring(answer, encoding="unicode")
+    answer = person_record(
+        subject(ORDINARY).hiding(frozenset({spouse})), Profile.P5, False
+    )
+    assert first(answer, "c:relationship/c:relationshipType") == "B"
+    assert spouse not in etree.tostring(answer, encoding="unicode")
+
+
 def test_unknown_citizenship_date_is_left_out() -> None:
     swedish = record(ORDINARY).xpath(
         "c:citizenship[c:citizenshipCountryCode='SE']", namespaces=NS

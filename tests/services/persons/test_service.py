@@ -20,6 +20,8 @@ from services.persons.contract import SAMORDNINGSNUMMER_OID
 from .conftest import JOURNAL, LOW, PING_ONLY, PITEA, PRIVILEGED, Caller
 from .people import (
     CURRENT,
+    HIDDEN_CURRENT,
+    HIDDEN_REPLACED,
     ORDINARY,
     REPLACED,
     SAMORDNING,
@@ -133,6 +135,33 @@ def test_replaced_number_keeps_its_own_record_when_referrals_are_ignored(
     answer = record(persons, persons.get(REPLACED, ignore_referred=True))
     assert texts(persons, answer, "c:personalIdentity/c:extension") == [REPLACED]
     assert texts(persons, answer, "c:primaryIdentity") == ["false"]
+
+
+@pytest.mark.parametrize(
+    ("consumer", "answered"),
+    [(JOURNAL, HIDDEN_REPLACED), (PRIVILEGED, HIDDEN_CURRENT)],
+)
+def test_number_change_to_a_protected_person_is_followed_only_with_the_right(
+    persons: Caller, consumer: str, answered: str
+) -> None:
+    payload = persons.get(HIDDEN_REPLACED, ignore_referred=False, consumer=consumer)
+    answer = record(persons, payload)
+    assert texts(persons, answer, "c:personalIdentity/c:extension") == [answered]
+    assert HIDDEN_CURRENT.encode() not in etree.tostring(payload) or (
+        consumer == PRIVILEGED
+    )
+
+
+@pytest.mark.parametrize(
+    ("consumer", "relations"),
+    [(JOURNAL, ["B", "FA"]), (PRIVILEGED, ["M", "B", "FA"])],
+)
+def test_relation_to_a_protected_person_is_left_out_without_the_right(
+    persons: Caller, consumer: str, relations: list[str]
+) -> None:
+    payload = persons.get(ORDINARY, profile="P4", consumer=consumer)
+    answer = record(persons, payload)
+    assert texts(persons, answer, "c:relationship/c:relationshipType") == relations
 
 
 def test_person_outside_the_consumers_population_is_not_found(persons: Caller) -> None:
