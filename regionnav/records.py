@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, Row, and_, func, or_, select
+from sqlalchemy import Engine, Row, and_, bindparam, func, or_, select
 
 from regionnav.store.models import IdentityLink, Person, PersonVersion
 
@@ -51,12 +51,8 @@ class Records:
         found: dict[str, StoredPerson] = {}
         with self._engine.connect() as connection:
             for chunk in _chunks(person_ids):
-                query = (
-                    select(*_PERSON_COLUMNS, PersonVersion.post_xml)
-                    .join(PersonVersion, PersonVersion.id == Person.version_id)
-                    .where(Person.person_id.in_(chunk))
-                )
-                found.update(_stored(row) for row in connection.execute(query))
+                rows = connection.execute(_CURRENT, {"ids": chunk})
+                found.update(_stored(row) for row in rows)
         return found
 
     def as_of(self, person_ids: Sequence[str], moment: int) -> dict[str, StoredPerson]:
@@ -133,6 +129,14 @@ _PERSON_COLUMNS = (
     Person.avregistreringsdatum,
     Person.lan_kod,
     Person.kommun_kod,
+)
+
+
+# Built once: composing the statement per call cost more than running it.
+_CURRENT = (
+    select(*_PERSON_COLUMNS, PersonVersion.post_xml)
+    .join(PersonVersion, PersonVersion.id == Person.version_id)
+    .where(Person.person_id.in_(bindparam("ids", expanding=True)))
 )
 
 
