@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import zeep
 from lxml import etree
 from sqlalchemy import Engine
 from zeep.exceptions import Fault
@@ -17,7 +18,7 @@ from zeep.exceptions import Fault
 from regionnav.audit import AuditTrail
 from services.persons.contract import SAMORDNINGSNUMMER_OID
 
-from .conftest import JOURNAL, LOW, PING_ONLY, PITEA, PRIVILEGED, Caller
+from .conftest import HUB_ADDRESS, JOURNAL, LOW, PING_ONLY, PITEA, PRIVILEGED, Caller
 from .people import (
     CURRENT,
     HIDDEN_CURRENT,
@@ -236,3 +237,22 @@ def test_followed_number_change_audits_both_numbers(
     trail = AuditTrail(hub)
     assert [e.result for e in trail.person(REPLACED)] == ["found"]
     assert [e.result for e in trail.person(CURRENT)] == ["found"]
+
+
+def test_own_wsdl_is_served_and_calls_the_endpoint(
+    persons: Caller, server: str
+) -> None:
+    url = server + persons.version.path
+    client = zeep.Client(url + "?wsdl")
+    client.transport.session.headers["X-Test-Consumer"] = JOURNAL
+    address = client.service._binding_options["address"]
+    assert address == url
+    response = client.service.GetPersonsForProfile(
+        personId=[{"root": PERSONNUMMER_OID, "extension": ORDINARY}],
+        profile="P1",
+        ignoreReferredIdentity=True,
+        _soapheaders={"LogicalAddress": HUB_ADDRESS},
+    )
+    client.transport.session.close()
+    (item,) = response.requestedPersonRecord
+    assert item.personRecord.personalIdentity.extension == ORDINARY
