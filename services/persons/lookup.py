@@ -74,7 +74,8 @@ def find(call: Call, person_ids: Sequence[str], follow: bool) -> dict[str, Found
     if not follow:
         return found
 
-    # Each requested number walks its own chain; one store read per hop.
+    # Each requested number walks its own chain: per hop, one links query per
+    # replaced number and one look_up for the numbers not read yet.
     walking = {pid: pid for pid, answer in found.items() if _replaced(answer)}
     for _ in range(MAX_HOPS):
         steps: dict[str, str] = {}

@@ -94,3 +94,13 @@ def test_referred_numbers_come_from_the_post() -> None:
 def test_referred_numbers_add_the_mirrors_links_once() -> None:
     current = Subject.of(stored(CURRENT), linked=(REPLACED, ORDINARY, CURRENT))
     assert current.referred == (REPLACED, ORDINARY)
+
+
+@pytest.mark.parametrize(
+    ("relations", "expected"),
+    [(False, set()), (True, {"198002182395", "201001012390"})],
+)
+def test_named_numbers_include_related_persons_only_from_profile_4(
+    relations: bool, expected: set[str]
+) -> None:
+    assert subject(ORDINARY).named_numbers(relations) == expected
