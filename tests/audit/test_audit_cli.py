@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shlex
 from pathlib import Path
 
@@ -35,7 +36,13 @@ def store(config: Path) -> Engine:
 
 
 def invoke(config: Path, command: str) -> Result:
-    return CliRunner().invoke(app, ["--config", str(config), *shlex.split(command)])
+    # The command points logging at its captured stderr; put the handlers back.
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        return CliRunner().invoke(app, ["--config", str(config), *shlex.split(command)])
+    finally:
+        root.handlers[:], root.level = handlers, level
 
 
 def test_verify_reports_an_intact_trail_and_its_anchor(

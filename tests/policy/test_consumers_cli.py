@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shlex
 from pathlib import Path
 
@@ -25,7 +26,13 @@ def config(tmp_path: Path) -> Path:
 
 
 def invoke(config: Path, command: str) -> Result:
-    return CliRunner().invoke(app, ["--config", str(config), *shlex.split(command)])
+    # The command points logging at its captured stderr; put the handlers back.
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        return CliRunner().invoke(app, ["--config", str(config), *shlex.split(command)])
+    finally:
+        root.handlers[:], root.level = handlers, level
 
 
 def registry(config: Path) -> Consumers:
