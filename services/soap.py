@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
+from cheroot.errors import MaxSizeExceeded
 from lxml import etree
 from spyne import AnyXml, Application, MethodContext, ServiceBase, Unicode, rpc
 from spyne.model.fault import Fault as SpyneFault
@@ -304,7 +305,10 @@ def _read_body(environ: dict[str, Any], limit: int) -> bytes:
         raise UnsafeXmlError(f"request body of {int(declared)} bytes exceeds {limit}")
     stream = environ["wsgi.input"]
     size = int(declared) if declared.strip().isdigit() else limit + 1
-    body: bytes = stream.read(size)
+    try:
+        body: bytes = stream.read(size)
+    except MaxSizeExceeded as exc:  # cheroot's own cap, met in a chunked body
+        raise UnsafeXmlError(f"request body exceeds {limit} bytes") from exc
     if len(body) > limit:
         raise UnsafeXmlError(f"request body exceeds {limit} bytes")
     return body

@@ -126,6 +126,13 @@ def test_bad_request_gets_client_fault(
     assert reason in text
 
 
+def test_oversized_chunked_body_gets_client_fault(server: str) -> None:
+    chunks = (b" " * 100_000 for _ in range(21))
+    code, text = fault_of(post(server, chunks))  # type: ignore[arg-type]
+    assert code == "soap:Client"
+    assert "exceeds" in text
+
+
 @pytest.mark.parametrize("consumer", [PERSONS_ONLY, None, "SE0000000000-UNKNOWN"])
 def test_consumer_without_the_right_gets_client_fault(
     server: str, consumer: str | None
