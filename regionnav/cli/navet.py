@@ -123,7 +123,8 @@ def _note_synthetic(persons: int) -> None:
 
 @contextmanager
 def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
-    if total < PROGRESS_FROM:
+    console = Console(stderr=True)
+    if total < PROGRESS_FROM or not console.is_terminal:
         yield None
         return
     columns = (
@@ -132,6 +133,6 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
         TextColumn("{task.completed:,}/{task.total:,} posts"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("generate", total=total)
         yield lambda done: bar.advance(task, done)

@@ -34,6 +34,7 @@ from adapters.navet.generator.places import (
 )
 
 Edit = Callable[[etree._Element], None]
+PROTECTION_FLAGS = frozenset({"Sekretessmarkering", "SkyddadFolkbokforing"})
 DELIVERY_DAYS = 7
 YOUNGEST_TEST_YEAR = 2023
 
@@ -67,44 +68,42 @@ class Candidate:
 
     @classmethod
     def of(cls, number: int, post: etree._Element) -> Candidate:
-        """Read the facts of post ``number`` of the source file."""
-        pp = edits.personpost(post)
-        person_id = edits.person_id(post)
-        deregistered = bool(
-            (pp.findtext("Avregistrering/AvregistreringsorsakKod") or "").strip()
-        )
+        """Read the facts of post ``number`` of the source file.
+
+        One walk over the children of ``Personpost``: this runs for every
+        post of files of hundreds of thousands.
+        """
         protected = any(
-            post.findtext(tag) == "J"
-            for tag in ("Sekretessmarkering", "SkyddadFolkbokforing")
+            child.tag in PROTECTION_FLAGS and (child.text or "").strip() == "J"
+            for child in post
         )
-        registered = pp.find("Folkbokforing") is not None
-        coordination = pp.find("PersonId/TilldelatPersonNrSamordningsNr") is not None
-        lan = pp.findtext("Folkbokforing/LanKod")
-        kommun = pp.findtext("Folkbokforing/KommunKod")
-        relations = tuple(
-            (
-                (r.findtext("Relationstyp") or "").strip(),
-                (r.findtext("RelationId/PersonNr") or "").strip(),
-            )
-            for r in pp.iterfind("Relationer/Relation")
-            if r.find("RelationId/PersonNr") is not None
+        seen: dict[str, etree._Element] = {
+            child.tag: child for child in edits.personpost(post)
+        }
+        identity = seen["PersonId"][0]
+        person_id = (identity.text or "").strip()
+        registration = seen.get("Folkbokforing")
+        lan = registration.findtext("LanKod") if registration is not None else None
+        kommun = (
+            registration.findtext("KommunKod") if registration is not None else None
         )
+        deregistered = "Avregistrering" in seen and bool(
+            (seen["Avregistrering"].findtext("AvregistreringsorsakKod") or "").strip()
+        )
+        registered = registration is not None and not deregistered
         year = int(person_id[:4])
         return cls(
             number=number,
             person_id=person_id,
             sex=sex_of(person_id),
             year=year + SYNTHETIC_SHIFT if year < SYNTHETIC_BEFORE else year,
-            surname=(pp.findtext("Namn/Efternamn") or "").strip(),
-            living=registered
-            and not deregistered
-            and not coordination
-            and not protected,
-            liftable=registered and not deregistered and protected,
-            civil=pp.findtext("Civilstand/CivilstandKod"),
+            surname=_text(seen.get("Namn"), "Efternamn") or "",
+            living=registered and identity.tag == "PersonNr" and not protected,
+            liftable=registered and protected,
+            civil=_text(seen.get("Civilstand"), "CivilstandKod"),
             lan=lan,
             kommun=f"{lan}{kommun}" if lan and kommun else None,
-            relations=relations,
+            relations=_relations(seen.get("Relationer")),
         )
 
     @property
@@ -202,17 +201,19 @@ class _Planner:
         pool = self._eligible(single)
         while count and len(pool) >= 2:
             a = pool.pop()
-            partner = next(
+            # A partner among the next few: deleting near the end stays cheap.
+            at = next(
                 (
-                    b
-                    for b in pool[-20:]
-                    if abs(a.year - b.year) <= 12 and b.person_id not in a.related()
+                    i
+                    for i in range(len(pool) - 1, max(len(pool) - 21, -1), -1)
+                    if abs(a.year - pool[i].year) <= 12
+                    and pool[i].person_id not in a.related()
                 ),
                 None,
             )
-            if partner is None:
+            if at is None:
                 continue
-            pool.remove(partner)
+            partner = pool.pop(at)
             day = self._day()
             since = dates.as_int(day)
             for one, other in ((a, partner), (partner, a)):
@@ -417,6 +418,30 @@ class _Planner:
         if number is not None:
             self._taken.add(number)
         return number
+
+
+def _text(parent: etree._Element | None, tag: str) -> str | None:
+    if parent is None:
+        return None
+    value = parent.findtext(tag)
+    return value.strip() if value is not None else None
+
+
+def _relations(relations: etree._Element | None) -> tuple[tuple[str, str], ...]:
+    # (Relationstyp, PersonNr) of each relation to a person with a number.
+    found = []
+    for relation in relations if relations is not None else ():
+        kind = other = ""
+        for child in relation:
+            if child.tag == "Relationstyp":
+                kind = (child.text or "").strip()
+            elif (
+                child.tag == "RelationId" and len(child) and child[0].tag == "PersonNr"
+            ):
+                other = (child[0].text or "").strip()
+        if other:
+            found.append((kind, other))
+    return tuple(found)
 
 
 def _unused_numbers(candidates: dict[str, Candidate]) -> list[str]:
