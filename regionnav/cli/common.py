@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -20,6 +21,7 @@ app = typer.Typer(
 )
 
 _state: dict[str, config_module.Config] = {}
+_paths: dict[str, Path | None] = {}
 
 
 @app.callback()
@@ -33,13 +35,22 @@ def _root(
     ] = "WARNING",
 ) -> None:
     logs.setup(log_level.upper())
-    _state["config"] = config_module.load(config)
+    # Loaded (and checked) by each command's first call to current_config():
+    # ``init`` must be able to name a file that it is about to write.
+    _paths["config"] = config
+    _state.clear()
+
+
+def config_path() -> Path:
+    """The configuration file the command line was pointed at, or the default."""
+    named = _paths.get("config") or os.environ.get(config_module.ENV_FILE)
+    return Path(named or config_module.DEFAULT_FILE)
 
 
 def current_config() -> config_module.Config:
     """The configuration loaded by the root callback (defaults outside the CLI)."""
     if "config" not in _state:
-        _state["config"] = config_module.load()
+        _state["config"] = config_module.load(_paths.get("config"))
     return _state["config"]
 
 

@@ -2,23 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
-from regionnav.cli.common import app, current_config
-from regionnav.store import open_engine, upgrade
+from regionnav.cli.common import app, config_path, current_config
+from regionnav.store import open_engine
 from regionnav.store.models import Delivery
 
 
 @app.command()
-def init() -> None:
-    """Create the data directory and bring the database schema up to date."""
-    cfg = current_config()
-    engine = open_engine(cfg.store.database_url)
-    upgrade(engine)
-    typer.echo(f"store ready: {engine.url.render_as_string(hide_password=True)}")
+def init(
+    data_dir: Annotated[
+        str, typer.Option(help="Data directory, relative to the config file.")
+    ] = "var",
+    port: Annotated[int, typer.Option(help="HTTPS port for `regionnav serve`.")] = 8443,
+) -> None:
+    """Set up a working local hub: configuration, database, certificates, consumer.
+
+    Safe to repeat: what exists is kept, and only what is missing or about to
+    expire is made anew.
+    """
+    from regionnav.localsetup import initialise
+
+    path = config_path()
+    result = initialise(path, data_dir=data_dir, port=port)
+    certificates = result.certificates
+    written = "written" if result.config_written else "kept"
+    typer.echo(f"configuration {written}: {result.config_path}")
+    typer.echo(f"store ready: {make_url(result.database_url).render_as_string()}")
+    typer.echo(f"CA: {certificates.ca_certificate}")
+    typer.echo(f"server certificate: {certificates.server_certificate}")
+    typer.echo(
+        f"demo consumer {certificates.client_hsa_id}: {certificates.client_certificate}"
+        f" ({'registered' if result.consumer_registered else 'already registered'})"
+    )
 
 
 @app.command()
