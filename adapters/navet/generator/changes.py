@@ -21,13 +21,14 @@ from pathlib import Path
 from lxml import etree
 
 from adapters.navet.generator import dates, edits, posts
+from adapters.navet.generator.candidates import Candidate
 from adapters.navet.generator.delivery import (
     Summary,
     header,
     write_atomically,
     writer_encoding,
 )
-from adapters.navet.generator.planning import Candidate, Newborn, Plan, plan_changes
+from adapters.navet.generator.planning import Newborn, Plan, plan_changes
 from adapters.navet.reader import read_delivery
 from regionnav import xmlsafe
 from regionnav.errors import GenerationError
