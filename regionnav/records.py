@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, Row, and_, bindparam, func, or_, select
 
@@ -140,7 +141,7 @@ _CURRENT = (
 )
 
 
-def _stored(row: Row[tuple[object, ...]]) -> tuple[str, StoredPerson]:
+def _stored(row: Row[Any]) -> tuple[str, StoredPerson]:
     person = StoredPerson(*row)
     return person.person_id, person
 
