@@ -320,6 +320,9 @@ class _Planner:
         return self.rng.choices(table, [k.population for k in table])[0]
 
     def _child_number(self, parents: list[Candidate]) -> str | None:
+        # The youngest open test numbers are born in 2023, so a child born
+        # in this avisering carries a 2023 Fodelsedatum: a birth date years
+        # before the notice, until Skatteverket publishes newer test numbers.
         youngest = max(p.year for p in parents)
         if any(p.synthetic for p in parents):
             return self._synthetic(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from adapters.navet.generator import Order, generate
+from adapters.navet.generator import Order, generate, places
 from adapters.navet.reader import read_delivery
 
 from .conftest import parse
@@ -80,6 +80,23 @@ def test_addresses_are_upper_case_and_names_mixed_case(grund: Path) -> None:
     assert surnames and all(
         name[0].isupper() and not name.isupper() for name in surnames
     )
+
+
+def test_postcodes_are_five_digits_of_their_post_town(grund: Path) -> None:
+    prefixes = {
+        town: set(codes)
+        for table in places.KOMMUNER.values()
+        for kommun in table
+        for town, codes in kommun.towns
+    }
+    prefixes["GÖTEBORG"] = {403}  # Skatteverket's forwarding address
+    addresses = parse(grund).xpath("//Folkbokforingsadress | //SarskildPostadress")
+    assert addresses
+    for address in addresses:
+        code = address.findtext("PostNr") or ""
+        assert (
+            len(code) == 5 and int(code) // 100 in prefixes[address.findtext("Postort")]
+        )
 
 
 def test_a_protected_person_is_never_written_with_a_real_address(
