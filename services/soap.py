@@ -199,12 +199,12 @@ class Endpoint:
             status, payload = faults.HTTP_STATUS, fault.body()
             call.outcome = f"{fault.code.lower()} fault {fault.error_id}"
 
+        # The correlation id is on every record (regionnav.logs filter).
         logger.info(
-            "%s served: %s in %.1f ms [cid %s]",
+            "%s served: %s in %.1f ms",
             self.contract.name,
             call.summary(),
             (time.perf_counter() - started) * 1000,
-            correlation_id,
         )
         start_response(
             status,

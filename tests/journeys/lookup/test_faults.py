@@ -171,6 +171,18 @@ def test_served_request_logs_one_line_without_personal_data(
     assert PERSON not in caplog.text
 
 
+def test_platform_correlation_id_is_kept_and_returned(server: str) -> None:
+    headers = {
+        "SOAPAction": ACTION,
+        "X-Test-Consumer": JOURNAL,
+        "x-skltp-correlation-id": "vp-0123456789abcdef",
+    }
+    response = requests.post(
+        server + RM_PATH, data=envelope(), headers=headers, timeout=30
+    )
+    assert response.headers["X-Skltp-Correlation-Id"] == "vp-0123456789abcdef"
+
+
 def test_get_wsdl_serves_own_wsdl_at_this_address(server: str) -> None:
     response = requests.get(server + RM_PATH + "?wsdl", timeout=30)
     wsdl = etree.fromstring(response.content)
