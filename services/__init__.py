@@ -38,7 +38,8 @@ Adding a contract
             return answer(ctx.udc, request)            # ctx.udc is the Call
 
     def answer(call: Call, request: Any) -> etree._Element:
-        grant = call.authorise()             # LogicalAddress required; policy check
+        grant = call.authorise(profile=2)    # LogicalAddress required; policy check
+                                             # (profile only where the contract has one)
         if too_many(request):
             raise RequestError("...")        # -> soap:Client fault, HTTP 500
         seen = look_up(call, ids)            # one Seen per distinct id, request order;
@@ -56,7 +57,9 @@ Adding a contract
         wsdl="GetPersonsForProfileInteraction_5.0_RIVTABP21.wsdl",   # in wsdl/
     )
 
-then one line in :func:`services.app.contracts`. ``Seen`` carries ``person_id``,
+then one line in :func:`services.app.contracts`. ``look_up(call, ids, moment)``
+reads the records as they were at ``moment`` (YYYYMMDDhhmmss) instead; a person
+protected now stays protected in such an answer. ``Seen`` carries ``person_id``,
 ``person`` (a :class:`~regionnav.records.StoredPerson`, or ``None`` when not
 found or out of the grant's scope), ``disclosure`` (``Disclosure.FULL``,
 ``MASKED`` or ``UNMASKED``) and ``result`` (the audit result). Raise
