@@ -177,7 +177,14 @@ class _Import:
             )
         )
         return ImportSummary(
-            self.path.name, self.checksum, kind, seconds=seconds, **self.counts
+            filename=self.path.name,
+            checksum=self.checksum,
+            kind=kind,
+            posts=self.counts["posts"],
+            new=self.counts["new"],
+            changed=self.counts["changed"],
+            unchanged=self.counts["unchanged"],
+            seconds=seconds,
         )
 
     def _open_delivery(self) -> int:

@@ -109,7 +109,7 @@ class Records:
             IdentityLink.old_id, IdentityLink.new_id, IdentityLink.reason
         ).where(or_(IdentityLink.old_id == person_id, IdentityLink.new_id == person_id))
         with self._engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(query)]  # type: ignore[misc]
+            return [(row[0], row[1], row[2]) for row in connection.execute(query)]
 
     def count(self) -> int:
         with self._engine.connect() as connection:

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from regionnav.bench.load import Result, single
 from regionnav.cli.common import app
 
 bench = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=True)
@@ -62,3 +63,86 @@ def bench_import(
                     f"{row.seconds / floor:.2f}", f"{row.peak_rss_mb:.0f}",
                 )  # fmt: skip
         console.print(table)
+
+
+@bench.command("lookups")
+def bench_lookups(
+    persons: Annotated[int, typer.Option(help="Persons in the mirror.")] = 200_000,
+    workdir: Annotated[
+        Path, typer.Option(help="Where the benchmark hub and its data live.")
+    ] = Path("var/bench"),
+    seconds: Annotated[float, typer.Option(help="Measured seconds per run.")] = 5.0,
+    clients: Annotated[
+        str, typer.Option(help="Concurrent clients, comma-separated.")
+    ] = "1,8,32",
+) -> None:
+    """Lookups per second and latency over mutual TLS, beside the stack's floor.
+
+    Single-id LookupResidentForFullProfile and GetPersonsForProfile P2 with the
+    audit trail on and off, a fixed pre-rendered answer on the same server, and
+    one 1000-id LookupResidentForFullProfile call.
+    """
+    from regionnav.bench import imports, lookups, requests
+
+    console = Console()
+    levels = [int(level) for level in clients.split(",") if level.strip()]
+    workdir.mkdir(parents=True, exist_ok=True)
+    delivery = workdir / f"bench-{persons}.xml"
+    if not delivery.exists():
+        console.print(f"generating {persons:,} persons …")
+        imports.generate(persons, delivery)
+    console.print("preparing the hub (init, import) …")
+    hub = lookups.prepare(workdir, delivery)
+    ids = lookups.sample_ids(hub, 5000)
+    bodies = {
+        requests.RESIDENTMASTER: [
+            requests.residentmaster(hub.hsa_id, [i]) for i in ids
+        ],
+        requests.GET_PERSONS: [
+            requests.get_persons(hub.hsa_id, [i], "P2") for i in ids
+        ],
+    }
+
+    table = Table(
+        "server", "operation", "clients", "requests", "req/s", "p50 ms", "p99 ms",
+        "errors", "÷ floor", title=f"Lookups over mutual TLS, {persons:,} persons",
+    )  # fmt: skip
+    floor: dict[int, float] = {}
+    with lookups.server(hub, "floor"):
+        for level in levels:
+            result = lookups.measure(
+                hub, requests.RESIDENTMASTER, bodies[requests.RESIDENTMASTER], level,
+                seconds,
+            )  # fmt: skip
+            floor[level] = result.rate
+            _row(table, "floor (fixed answer)", "same request", result, 1.0)
+    for audit in (True, False):
+        label = f"regionnav, audit {'on' if audit else 'off'}"
+        with lookups.server(hub, "regionnav", audit=audit):
+            for operation, sample in bodies.items():
+                for level in levels:
+                    console.print(f"{label}: {operation.name}, {level} clients …")
+                    result = lookups.measure(hub, operation, sample, level, seconds)
+                    _row(
+                        table, label, operation.name, result, result.rate / floor[level]
+                    )
+    console.print(table)
+
+    big = requests.residentmaster(hub.hsa_id, ids[:1000])
+    with lookups.server(hub, "regionnav", audit=True):
+        timings = sorted(single(hub.target(requests.RESIDENTMASTER), big, repeat=5))
+    console.print(
+        f"one 1000-id LookupResidentForFullProfile call (audit on): median "
+        f"{timings[len(timings) // 2]:.2f} s, slowest {timings[-1]:.2f} s of "
+        f"{len(timings)}"
+    )
+
+
+def _row(
+    table: Table, server: str, operation: str, result: Result, share: float
+) -> None:
+    table.add_row(
+        server, operation, str(result.clients), str(len(result.latencies)),
+        f"{result.rate:,.0f}", f"{result.percentile(0.5) * 1000:.1f}",
+        f"{result.percentile(0.99) * 1000:.1f}", str(result.errors), f"{share:.2f}",
+    )  # fmt: skip

@@ -11,6 +11,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -35,7 +36,7 @@ def import_command(
         with _progress_bar(console) as bar:
             task = bar.add_task(path.name, total=None)
 
-            def advance(done: int, total: int | None, task: int = task) -> None:
+            def advance(done: int, total: int | None, task: TaskID = task) -> None:
                 bar.update(task, completed=done, total=total)
 
             summary = mirror.import_delivery(engine, path, progress=advance)
