@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
@@ -50,31 +52,16 @@ def deliveries() -> None:
     with engine.connect() as connection:
         rows = connection.execute(select(Delivery).order_by(Delivery.id)).all()
 
-    table = Table(
-        "id",
-        "file",
-        "sha256",
-        "kind",
-        "posts",
-        "new",
-        "changed",
-        "unchanged",
-        "imported",
-        "seconds",
-        "result",
-    )
+    table = Table(box=None if not sys.stdout.isatty() else box.HEAVY_HEAD)
+    for heading in ("id", "file", "sha256", "kind", "posts", "new", "changed",
+                    "unchanged", "imported (UTC)", "seconds", "result"):  # fmt: skip
+        table.add_column(heading, no_wrap=True)
     for row in rows:
         table.add_row(
-            str(row.id),
-            row.filename,
-            row.checksum[:12],
-            row.kind,
-            str(row.posts),
-            str(row.new),
-            str(row.changed),
-            str(row.unchanged),
-            row.finished_at.strftime("%Y-%m-%d %H:%M:%S"),
-            f"{row.seconds:.1f}",
+            str(row.id), row.filename, row.checksum[:12], row.kind, str(row.posts),
+            str(row.new), str(row.changed), str(row.unchanged),
+            row.finished_at.strftime("%Y-%m-%d %H:%M:%S"), f"{row.seconds:.1f}",
             row.result,
-        )
-    Console().print(table)
+        )  # fmt: skip
+    # Piped output keeps whole lines: nothing is cut to fit 80 columns.
+    Console(width=None if sys.stdout.isatty() else 250).print(table)
