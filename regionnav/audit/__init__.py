@@ -21,18 +21,18 @@ no secret in it). Both are caught by checking against an *anchor*, a
 the database; ``verify(anchor=...)`` then proves that record is still there,
 unchanged.
 
-Appends are serialised at three levels. In a process, one lock per database:
-the thread holding it writes every entry queued by then (its own and the
-waiting threads'), so one commit serves many requests. Across processes, a
-database lock taken at the start of the append transaction (a PostgreSQL
-advisory lock; on SQLite the single write lock), under which the head of the
-chain is read. Last, the sequence number is the primary key, so no two
-records can ever claim the same place. The appending process remembers the
-head it wrote; if that record has changed or vanished when it appends again,
-it logs an error and chains onto what it wrote regardless, so the damage stays
-visible to ``verify`` instead of being papered over.
+Appends keep the chain one line. In a process, one writer per database: the
+thread holding its lock writes every entry queued by then (its own and the
+waiting threads'), so one commit serves many requests, and it chains onto the
+head it wrote last (one INSERT per transaction). Across processes, the
+sequence number is the primary key, so two writers can never both take a
+place; the one refused takes a database lock (PostgreSQL advisory lock, which
+every append there takes anyway; SQLite's write lock), reads the head under it
+and keeps doing so for a while. Records removed from the end behind a running
+writer's back leave a gap that ``verify`` names: the writer does not heal the
+chain.
 
-This module is the only place that names persons in stored form besides the
+This package is the only place that names persons in stored form besides the
 mirror; nothing here logs a person id.
 """
 

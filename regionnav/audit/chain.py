@@ -1,32 +1,36 @@
 """Appending to the chain: one writer per database in a process.
 
-See the package text for the three levels of serialisation. The writer
-remembers the head it wrote last, which makes it a witness: if that record has
-changed or vanished when it appends again, it logs an error and chains onto
-what it wrote regardless.
+See the package text for the levels of serialisation. The writer remembers the
+head it wrote last and chains onto it, so that records removed from the end
+behind its back leave a gap ``verify`` names, instead of being papered over.
+When it has to read the head from the database (at start, or after another
+process appended), a head older than the one it wrote, or a different one, is
+logged as an error.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, text
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from regionnav.audit.entries import GENESIS, AuditEntry, chain_digest
 from regionnav.errors import AuditError
-from regionnav.store.models import AuditRecord
 
 logger = logging.getLogger(__name__)
 
-# How often an append is retried after a writer without the chain lock took its place.
-APPEND_ATTEMPTS = 5
+# How often a locked append is retried after a writer without the lock took
+# its place, and how long a writer keeps locking once it met another one.
+APPEND_ATTEMPTS = 10
+SHARED_SECONDS = 60.0
 # PostgreSQL advisory lock that serialises appends across processes.
 LOCK_KEY = 0x5245_4749_4F4E  # "REGION"
 
@@ -43,12 +47,15 @@ class ChainWriter:
     """
 
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+        # Weak, so that the registry below does not keep engines alive.
+        self._engine = weakref.ref(engine)
+        self._sql = _Sql(engine.dialect.name)
         self._write_lock = threading.Lock()
         self._queue_lock = threading.Lock()
         self._queue: list[_Pending] = []
         self._head: tuple[int, str] | None = None
         self._alarmed = 0
+        self._locked_until = 0.0
 
     def append(self, entries: Sequence[AuditEntry]) -> None:
         mine = _Pending(entries)
@@ -79,27 +86,61 @@ class ChainWriter:
             pending.done = True
 
     def _insert(self, entries: Sequence[AuditEntry]) -> None:
+        # The usual case, one writing process: chain onto the head it wrote
+        # last, one INSERT and nothing else. If another process has appended
+        # since, the primary key refuses the number; from then on, for a while,
+        # every append reads the head under the database lock.
+        if self._head is not None and time.monotonic() >= self._locked_until:
+            try:
+                self._write(entries, locked=False)
+                return
+            except _NumbersTakenError:
+                self._locked_until = time.monotonic() + SHARED_SECONDS
         for _attempt in range(APPEND_ATTEMPTS):
             try:
-                with self._engine.begin() as connection:
-                    _lock_chain(connection)
-                    rows, head = _chained(self._head_in(connection), entries)
-                    connection.execute(insert(AuditRecord), rows)
-            except IntegrityError:
-                # A writer that does not take the chain lock appended first.
-                continue
-            except SQLAlchemyError as exc:
-                logger.error("audit trail write failed: %s", _name(exc))
-                raise AuditError(
-                    f"the audit trail cannot be written: {_name(exc)}"
-                ) from exc
-            self._head = head
-            return
+                self._write(entries, locked=True)
+                return
+            except _NumbersTakenError:
+                # A writer that has not yet noticed us appended first.
+                self._locked_until = time.monotonic() + SHARED_SECONDS
         raise AuditError(
             f"the audit trail cannot be written: {APPEND_ATTEMPTS} appends collided"
         )
 
-    def _head_in(self, connection: Connection) -> tuple[int, str]:
+    def _write(self, entries: Sequence[AuditEntry], locked: bool) -> None:
+        """One transaction, at driver level: this runs once per request.
+
+        Raises :class:`_NumbersTakenError` when the sequence numbers are taken and
+        :class:`AuditError` for anything else.
+        """
+        engine = self._engine()
+        if engine is None:
+            raise AuditError("the audit trail's database is closed")
+        dbapi = engine.dialect.loaded_dbapi
+        try:
+            connection = engine.raw_connection()
+        except SQLAlchemyError as exc:
+            raise _failed(exc) from exc
+        try:
+            cursor = connection.cursor()
+            for statement in self._sql.opening(locked):
+                cursor.execute(*statement)
+            head = self._head_in(cursor) if locked else self._head or (0, GENESIS)
+            rows, new_head = _chained(head, entries, self._sql.moment)
+            cursor.executemany(self._sql.insert, rows)
+            cursor.close()
+            connection.commit()
+        except dbapi.IntegrityError as exc:
+            _roll_back(connection, dbapi)
+            raise _NumbersTakenError from exc
+        except dbapi.Error as exc:
+            _roll_back(connection, dbapi)
+            raise _failed(exc) from exc
+        finally:
+            connection.close()
+        self._head = new_head
+
+    def _head_in(self, cursor: Any) -> tuple[int, str]:
         """The record to chain onto, read under the chain lock.
 
         Normally the last stored record. If the last record this process wrote
@@ -108,13 +149,9 @@ class ChainWriter:
         ``verify`` keeps pointing at the damage instead of it being papered
         over.
         """
-        query = (
-            select(AuditRecord.seq, AuditRecord.digest)
-            .order_by(AuditRecord.seq.desc())
-            .limit(1)
-        )
-        row = connection.execute(query).first()
-        stored = (0, GENESIS) if row is None else (int(row.seq), str(row.digest))
+        cursor.execute(_HEAD)
+        row = cursor.fetchone()
+        stored = (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
         mine = self._head
         if mine is None or stored == mine or stored[0] > mine[0]:
             return stored
@@ -137,44 +174,72 @@ class _Pending:
     error: AuditError | None = None
 
 
-def _lock_chain(connection: Connection) -> None:
-    """Hold the database-wide append lock until the transaction ends.
+class _NumbersTakenError(Exception):
+    """The sequence numbers an append wanted are taken (another writer)."""
 
-    PostgreSQL: a transaction-scoped advisory lock. SQLite: a write that
-    matches nothing, which takes the database's single write lock (waiting up
-    to the busy timeout); reading the head after it is then race-free.
+
+# The audit_trail table of regionnav.store.models, at driver level.
+_INSERT = (
+    "INSERT INTO audit_trail (seq, at, consumer_id, contract, person_id, result, "
+    "logical_address, correlation_id, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_HEAD = "SELECT seq, digest FROM audit_trail ORDER BY seq DESC LIMIT 1"
+
+
+class _Sql:
+    """The append's statements in the driver's own dialect.
+
+    PostgreSQL: every append takes a transaction-scoped advisory lock, so that
+    one that skips reading the head cannot slip in between another's read and
+    insert (and starve it). SQLite has one write lock per database, which the
+    INSERT takes anyway; an append that reads the head first takes it earlier,
+    with a write that matches nothing.
     """
-    if connection.dialect.name == "postgresql":
-        connection.execute(
-            text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY}
-        )
-    else:
-        connection.execute(text("UPDATE audit_trail SET seq = seq WHERE 0 = 1"))
+
+    def __init__(self, dialect: str) -> None:
+        self._postgresql = dialect == "postgresql"
+        self.insert = _INSERT.replace("?", "%s") if self._postgresql else _INSERT
+
+    def opening(self, locked: bool) -> list[tuple[Any, ...]]:
+        """The statements that open an append transaction."""
+        if self._postgresql:
+            return [("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))]
+        if locked:
+            return [("BEGIN",), ("UPDATE audit_trail SET seq = seq WHERE 0 = 1",)]
+        return [("BEGIN",)]
+
+    def moment(self, at: datetime) -> Any:
+        # SQLite has no time type: the text SQLAlchemy itself stores and reads.
+        return at if self._postgresql else at.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def _chained(
-    head: tuple[int, str], entries: Sequence[AuditEntry]
-) -> tuple[list[dict[str, Any]], tuple[int, str]]:
+    head: tuple[int, str],
+    entries: Sequence[AuditEntry],
+    moment: Callable[[datetime], Any],
+) -> tuple[list[tuple[Any, ...]], tuple[int, str]]:
     seq, digest = head
     at = datetime.now(UTC)
+    stored_at = moment(at)
     rows = []
     for entry in entries:
         seq += 1
-        digest = chain_digest(digest, seq, at, entry.fields())
-        rows.append(
-            {
-                "seq": seq,
-                "at": at,
-                "consumer_id": entry.consumer_id,
-                "contract": entry.contract,
-                "person_id": entry.person_id,
-                "result": entry.result,
-                "logical_address": entry.logical_address,
-                "correlation_id": entry.correlation_id,
-                "digest": digest,
-            }
-        )
+        fields = entry.fields()
+        digest = chain_digest(digest, seq, at, fields)
+        rows.append((seq, stored_at, *fields, digest))
     return rows, (seq, digest)
+
+
+def _roll_back(connection: Any, dbapi: Any) -> None:
+    try:
+        connection.rollback()
+    except dbapi.Error:
+        connection.invalidate()
+
+
+def _failed(exc: BaseException) -> AuditError:
+    logger.error("audit trail write failed: %s", _name(exc))
+    return AuditError(f"the audit trail cannot be written: {_name(exc)}")
 
 
 _CHAINS: weakref.WeakKeyDictionary[Engine, ChainWriter] = weakref.WeakKeyDictionary()
@@ -190,6 +255,6 @@ def writer_for(engine: Engine) -> ChainWriter:
 
 
 def _name(exc: BaseException) -> str:
-    # The class name only: SQLAlchemy's messages repeat the bound parameters,
+    # The class name only: database messages may repeat the bound parameters,
     # which include person ids.
     return type(exc).__name__

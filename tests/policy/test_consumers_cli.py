@@ -133,7 +133,9 @@ def test_remove_deletes_the_consumer(config: Path) -> None:
 def test_malformed_command_is_refused_without_a_change(
     config: Path, command: str
 ) -> None:
+    before = registry(config).list()
+
     result = invoke(config, command)
 
     assert result.exit_code == 2
-    assert registry(config).list() == []
+    assert registry(config).list() == before
