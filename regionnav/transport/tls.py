@@ -6,6 +6,10 @@ the leaf, ``VERIFY_CRL_CHECK_LEAF``). The CRL file must hold the CRL of every
 CA in the bundle that issues client certificates; a CA without one, or an
 expired CRL, makes OpenSSL refuse that CA's clients (fail closed).
 
+Certificates are also checked with OpenSSL's strict X.509 rules
+(``VERIFY_X509_STRICT``): a malformed certificate is refused even if its issuer
+is trusted, and the handshake log line names the rule it broke.
+
 The context is rebuilt when the CA bundle or the CRL file changes on disk, so a
 revocation takes effect on the next connection after ``regionnav certs crl``
 (or the SITHS CRL download) has replaced the file. A file that cannot be read
