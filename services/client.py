@@ -23,6 +23,7 @@ from regionnav.errors import ConfigError, RequestError
 from services.residentmaster.codes import id_kind_of
 
 OFFICIAL = Path(__file__).resolve().parents[2] / "shared" / "contracts"
+OWN = Path(__file__).resolve().parents[1] / "wsdl"
 PNR_OID = "1.2.752.129.2.1.3.1"
 SNR_OID = "1.2.752.129.2.1.3.3"
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -82,8 +83,13 @@ def connect(
     if target is None:
         raise ConfigError("--contract", f"unknown contract (one of {sorted(TARGETS)})")
     wsdl = contracts_dir / target.wsdl
+    if not wsdl.exists() and contracts_dir == OFFICIAL:
+        # Without the official files beside the repository, Regionnav's own
+        # description of the same wire format (wsdl/, checked against the
+        # official one by the tests) serves the client as well.
+        wsdl = OWN / Path(target.wsdl).name
     if not wsdl.exists():
-        raise ConfigError(str(wsdl), "official WSDL not found (see --contracts)")
+        raise ConfigError(str(wsdl), "WSDL not found (see --contracts)")
 
     session = requests.Session()
     if credentials.certificate is not None and credentials.key is not None:
