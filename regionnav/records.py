@@ -12,8 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Row, and_, bindparam, func, or_, select
+from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 
+from regionnav.errors import StoreError
 from regionnav.store.models import IdentityLink, Person, PersonVersion
 
 # SQLite allows 32766 bound parameters; stay well below for both backends.
@@ -46,15 +48,29 @@ class Records:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._current = _CurrentRead(engine.dialect.name)
 
     def current(self, person_ids: Sequence[str]) -> dict[str, StoredPerson]:
-        """The current record of each id that the mirror knows."""
-        found: dict[str, StoredPerson] = {}
-        with self._engine.connect() as connection:
-            for chunk in _chunks(person_ids):
-                rows = connection.execute(_CURRENT, {"ids": chunk})
-                found.update(_stored(row) for row in rows)
-        return found
+        """The current record of each id that the mirror knows.
+
+        All ids are read from one snapshot of the mirror. Raises
+        :class:`StoreError` when the store cannot be read.
+        """
+        unique = list(dict.fromkeys(person_ids))
+        if not unique:
+            return {}
+        try:
+            connection = self._engine.raw_connection()
+        except SQLAlchemyError as exc:
+            raise _unreadable(exc) from exc
+        dbapi = self._engine.dialect.loaded_dbapi
+        try:
+            return self._current.read(connection, unique)
+        except dbapi.Error as exc:
+            raise _unreadable(exc) from exc
+        finally:
+            # Back to the pool, which ends any transaction the read left open.
+            connection.close()
 
     def as_of(self, person_ids: Sequence[str], moment: int) -> dict[str, StoredPerson]:
         """Each id's record as it was at ``moment`` (``YYYYMMDDhhmmss``).
@@ -120,30 +136,72 @@ class Records:
             )
 
 
-_PERSON_COLUMNS = (
-    Person.person_id,
-    Person.id_kind,
-    Person.valid_from,
-    Person.sekretessmarkering,
-    Person.skyddad_folkbokforing,
-    Person.avregistreringskod,
-    Person.avregistreringsdatum,
-    Person.lan_kod,
-    Person.kommun_kod,
+class _CurrentRead:
+    """The current-record read at driver level: it runs on every lookup.
+
+    Through SQLAlchemy Core, the statement cache, events and result objects
+    cost more than SQLite's own work for a one-id read; here it is a fixed SQL
+    string on the pooled DBAPI connection. PostgreSQL takes all ids as one
+    array. SQLite takes them in chunks of :data:`CHUNK` bound parameters: one
+    chunk needs no explicit transaction (a single SELECT sees one snapshot),
+    more are read inside one.
+    """
+
+    def __init__(self, dialect: str) -> None:
+        self._postgresql = dialect == "postgresql"
+        self._sqlite_in: dict[int, str] = {}
+
+    def read(self, connection: Any, ids: list[str]) -> dict[str, StoredPerson]:
+        cursor = connection.cursor()
+        found: dict[str, StoredPerson] = {}
+        if self._postgresql:
+            cursor.execute(_SELECT_CURRENT + "= ANY(%s)", (ids,))
+            found.update(_stored(row, True) for row in cursor.fetchall())
+            cursor.close()
+            return found
+
+        chunks = list(_chunks(ids))
+        if len(chunks) > 1:
+            cursor.execute("BEGIN")
+        for chunk in chunks:
+            cursor.execute(self._sqlite_in_list(len(chunk)), chunk)
+            found.update(_stored(row, False) for row in cursor.fetchall())
+        if len(chunks) > 1:
+            cursor.execute("COMMIT")
+        cursor.close()
+        return found
+
+    def _sqlite_in_list(self, count: int) -> str:
+        sql = self._sqlite_in.get(count)
+        if sql is None:
+            marks = ", ".join("?" * count)
+            sql = self._sqlite_in[count] = f"{_SELECT_CURRENT}IN ({marks})"
+        return sql
+
+
+# The persons and person_versions tables of regionnav.store.models.
+_SELECT_CURRENT = (
+    "SELECT p.person_id, p.id_kind, p.valid_from, p.sekretessmarkering, "
+    "p.skyddad_folkbokforing, p.avregistreringskod, p.avregistreringsdatum, "
+    "p.lan_kod, p.kommun_kod, v.post_xml FROM persons p "
+    "JOIN person_versions v ON v.id = p.version_id WHERE p.person_id "
 )
 
 
-# Built once: composing the statement per call cost more than running it.
-_CURRENT = (
-    select(*_PERSON_COLUMNS, PersonVersion.post_xml)
-    .join(PersonVersion, PersonVersion.id == Person.version_id)
-    .where(Person.person_id.in_(bindparam("ids", expanding=True)))
-)
+def _stored(row: Any, typed: bool) -> tuple[str, StoredPerson]:
+    pid, kind, valid_from, sekretess, skyddad, kod, datum, lan, kommun, post = row
+    if not typed:
+        # SQLite has no boolean type: the flags come back as 0 and 1.
+        sekretess, skyddad = bool(sekretess), bool(skyddad)
+    person = StoredPerson(
+        pid, kind, valid_from, sekretess, skyddad, kod, datum, lan, kommun, post
+    )
+    return pid, person
 
 
-def _stored(row: Row[Any]) -> tuple[str, StoredPerson]:
-    person = StoredPerson(*row)
-    return person.person_id, person
+def _unreadable(exc: BaseException) -> StoreError:
+    # The class name only: driver messages may repeat the bound person ids.
+    return StoreError(f"the store cannot be read: {type(exc).__name__}")
 
 
 def _chunks(ids: Iterable[str]) -> Iterable[list[str]]:
