@@ -16,13 +16,11 @@ record (masked, if that is protected). A newer number that is not in the
 mirror or outside the consumer's population leaves the answer at the last
 number that is.
 
-Numbers a record names are screened too (:func:`hidden_numbers`): a
-person's other numbers and, from profile 4, the related persons' numbers.
-One that belongs to a protected person the consumer may see only masked is
-left out of the record, so that no answer hands an unprivileged consumer a
-protected person's number through someone else's record (a child of a
-parent, the new number of a replaced one). Those numbers are read for their
-flags only, nothing of them is answered, and they are not audited.
+Numbers a record names are screened too, by the rule every contract shares
+(:func:`regionnav.protection.hidden_numbers`): a person's other numbers and,
+from profile 4, the related persons' numbers. One that belongs to a
+protected person the consumer may see only masked is left out of the record
+(see :mod:`.service`).
 
 Known gap: a replaced number is found only if the mirror holds its own post
 (Navet sends one, with the GN/GS reason); a number the mirror knows only from
@@ -31,7 +29,7 @@ the other side of a link is answered as not found.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -101,30 +99,6 @@ def find(call: Call, person_ids: Sequence[str], follow: bool) -> dict[str, Found
         if not walking:
             break
     return found
-
-
-def hidden_numbers(call: Call, numbers: Iterable[str]) -> frozenset[str]:
-    """Which of ``numbers`` the consumer may see only masked.
-
-    Requires :meth:`Call.authorise` first. Raises :class:`StoreError` when
-    the store cannot be read.
-    """
-    grant = call.grant
-    if grant is None:
-        raise RuntimeError("hidden_numbers before authorise")
-    wanted = sorted(set(numbers))
-    if not wanted:
-        return frozenset()
-    try:
-        people = call.runtime.records.current(wanted)
-    except SQLAlchemyError as exc:
-        raise StoreError(f"the store cannot be read: {type(exc).__name__}") from exc
-    policy = call.runtime.policy
-    return frozenset(
-        number
-        for number, person in people.items()
-        if policy.disclose(grant, person) is Disclosure.MASKED
-    )
 
 
 def _replaced(answer: Found) -> bool:

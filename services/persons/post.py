@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from lxml import etree
 
 from adapters.navet.facts import facts_of, value_of
-from regionnav import xmlsafe
+from regionnav import protection, xmlsafe
 from regionnav.records import StoredPerson
 
 # A post is a few kilobytes; the cap only guards against a broken row.
@@ -26,8 +26,6 @@ FULL_DATE = "YYYY-MM-DD"
 
 # Number changes: the identity was replaced by the one it refers to (G: legacy).
 REPLACED = frozenset({"GN", "GS", "G"})
-
-RELATED_NUMBERS = "Personpost/Relationer/Relation/RelationId/PersonNr"
 
 # ISO/IEC 5218, as in Inera's samples: every man there is answered with "1".
 MALE = "1"
@@ -50,7 +48,7 @@ class Subject:
     are the person's other numbers (hänvisningar in the post and number
     changes the mirror linked), in the order first seen. ``hidden`` are
     numbers the record must not name: people the consumer may see only
-    masked (see :func:`services.persons.lookup.hidden_numbers`).
+    masked (see :func:`regionnav.protection.hidden_numbers`).
     """
 
     person: StoredPerson
@@ -83,11 +81,7 @@ class Subject:
     def named_numbers(self, relations: bool) -> set[str]:
         """Every number the record could name: the other numbers and, with
         ``relations`` (profile 4 and up), the related persons'."""
-        related = {
-            value
-            for element in self.post.iterfind(RELATED_NUMBERS)
-            if relations and (value := value_of(element)) is not None
-        }
+        related = protection.related_numbers(self.post) if relations else set()
         return set(self.others) | related
 
     @property

@@ -8,7 +8,8 @@ reads every requested number (more when number changes are followed, see
 
 Numbers the records would name (other numbers, related persons) are
 screened so that a protected person's number reaches only a consumer with
-the right (:func:`.lookup.hidden_numbers`).
+the right (:func:`regionnav.protection.hidden_numbers`, the rule every
+contract shares).
 
 Audit: one entry per distinct number read, queued by the pipeline and written
 before the answer leaves. A ``personId`` under another OID (a reserve
@@ -22,8 +23,9 @@ from typing import Any
 
 from lxml import etree
 
+from regionnav import protection
 from services.persons.contract import Profile, Version
-from services.persons.lookup import find, hidden_numbers
+from services.persons.lookup import find
 from services.persons.post import Subject
 from services.persons.request import profile_of, read_request
 from services.persons.response import (
@@ -43,7 +45,7 @@ def answer(call: Call, version: Version, request: Any) -> etree._Element:
     right or asking above its profile, and what the pipeline raises (store
     unavailable).
     """
-    call.authorise(profile=int(profile_of(request)))
+    grant = call.authorise(profile=int(profile_of(request)))
     lookup = read_request(request)
     found = find(call, lookup.person_ids, follow=not lookup.ignore_referred)
 
@@ -57,7 +59,8 @@ def answer(call: Call, version: Version, request: Any) -> etree._Element:
         if not found[pid].masked
         for number in subject.named_numbers(lookup.profile >= Profile.P4)
     )
-    hidden = hidden_numbers(call, named)
+    runtime = call.runtime
+    hidden = protection.hidden_numbers(runtime.policy, grant, runtime.records, named)
 
     items = []
     for requested in lookup.requested:

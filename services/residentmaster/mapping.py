@@ -33,7 +33,9 @@ Decisions where Navet and the contract differ:
   a relation's ``status`` attribute becomes the ``Status`` element.
 
 A masked resident (:func:`add_masked`) is ``Sekretessmarkering=J``,
-``Personpost/PersonId`` and an empty ``Relationer``, nothing else.
+``Personpost/PersonId`` and an empty ``Relationer``, nothing else. A full
+resident names no protected person the consumer may see only masked: the
+caller passes their numbers as ``hidden`` (:mod:`regionnav.protection`).
 """
 
 from __future__ import annotations
@@ -107,9 +109,17 @@ def add_masked(parent: etree._Element, person_id: str) -> etree._Element:
 
 
 def add_resident(
-    parent: etree._Element, person: StoredPerson, post: etree._Element
+    parent: etree._Element,
+    person: StoredPerson,
+    post: etree._Element,
+    hidden: frozenset[str] = frozenset(),
 ) -> etree._Element:
-    """Append the full resident for ``person`` mapped from its ``post``."""
+    """Append the full resident for ``person`` mapped from its ``post``.
+
+    ``hidden`` are numbers the resident must not name (protected persons the
+    consumer may see only masked, see :mod:`regionnav.protection`): a relation
+    to one is left out whole, a ``HanvisningsPersonNr`` naming one too.
+    """
     resident = etree.SubElement(parent, f"{{{RESPONDER}}}resident")
     etree.SubElement(resident, _C + "Sekretessmarkering").text = (
         "J" if person.protected else "N"
@@ -138,12 +148,13 @@ def add_resident(
     _add_swedish_address(
         personpost, "SarskildPostadress", _child(addresses, "SarskildPostadress"), None
     )
-    _add(personpost, _X + "HanvisningsPersonNr", _referral(source))
+    referral = _referral(source)
+    _add(personpost, _X + "HanvisningsPersonNr", _unless(referral, hidden))
     _add_utlandsadress(personpost, _child(addresses, "Utlandsadress"))
     _add_civilstand(personpost, source.find("Civilstand"))
     _add_fodelse(personpost, source.find("Fodelse"))
     _add_invandring(personpost, source.find("Invandring"))
-    _add_relationer(personpost, source.find("Relationer"))
+    _add_relationer(personpost, source.find("Relationer"), hidden)
     return resident
 
 
@@ -265,10 +276,13 @@ def _add_invandring(parent: etree._Element, source: etree._Element | None) -> No
     _add_block(parent, _X + "Invandring", [("Invandringsdatum", when)])
 
 
-def _add_relationer(parent: etree._Element, source: etree._Element | None) -> None:
+def _add_relationer(
+    parent: etree._Element, source: etree._Element | None, hidden: frozenset[str]
+) -> None:
     block = etree.SubElement(parent, _X + "Relationer")
     for relation in source.iterfind("Relation") if source is not None else ():
-        _add_relation(block, relation)
+        if _text(relation.find("RelationId"), "PersonNr") not in hidden:
+            _add_relation(block, relation)
 
 
 def _add_relation(parent: etree._Element, source: etree._Element) -> None:
@@ -302,6 +316,10 @@ def _add_relation(parent: etree._Element, source: etree._Element) -> None:
 
 
 # -- values ---------------------------------------------------------------------
+
+
+def _unless(value: str | None, hidden: frozenset[str]) -> str | None:
+    return None if value in hidden else value
 
 
 def _referral(personpost: etree._Element) -> str | None:
