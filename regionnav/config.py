@@ -177,6 +177,12 @@ def _build_section(name: str, cls: type[Any], values: Any, base: Path) -> Any:
         if key not in hints:
             raise ConfigError(f"{name}.{key}", "unknown key")
         kwargs[key] = _convert(f"{name}.{key}", hints[key], value, base)
+    # Default paths too are relative to the configuration file, not to the
+    # directory a command happens to be run from.
+    for field_ in dataclasses.fields(cls):
+        default = field_.default
+        if field_.name not in kwargs and isinstance(default, Path):
+            kwargs[field_.name] = default if default.is_absolute() else base / default
     return cls(**kwargs)
 
 

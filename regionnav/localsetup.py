@@ -57,6 +57,7 @@ class InitResult:
     database_url: str
     certificates: LocalSetup
     consumer_registered: bool
+    server_configured: bool
 
 
 def initialise(
@@ -92,6 +93,7 @@ def initialise(
         database_url=cfg.store.database_url,
         certificates=certificates,
         consumer_registered=registered,
+        server_configured=cfg.server.certfile is not None,
     )
 
 

@@ -16,7 +16,7 @@ import typer
 
 from regionnav.audit import AuditTrail, timestamp
 from regionnav.cli.common import app, current_config, fail
-from regionnav.store import open_engine
+from regionnav.store import open_store
 
 audit_app = typer.Typer(
     help="The audit trail: verify it, who looked at a person, export.",
@@ -29,7 +29,7 @@ Until = Annotated[str | None, typer.Option("--to", help="To (UTC day or moment).
 
 
 def _trail() -> AuditTrail:
-    return AuditTrail(open_engine(current_config().store.database_url))
+    return AuditTrail(open_store(current_config().store.database_url))
 
 
 @audit_app.command("verify")

@@ -16,7 +16,7 @@ from rich.table import Table
 from regionnav.cli.common import app, current_config
 from regionnav.consumers import ANY_ADDRESS, CONTRACTS, Consumers, Registration, Scope
 from regionnav.consumers import today as swedish_today
-from regionnav.store import open_engine
+from regionnav.store import open_store
 
 consumers_app = typer.Typer(
     help="Registered consumers: contracts, addresses, profile, scope, period.",
@@ -56,7 +56,7 @@ LegalBasis = Annotated[
 
 
 def _registry() -> Consumers:
-    return Consumers(open_engine(current_config().store.database_url))
+    return Consumers(open_store(current_config().store.database_url))
 
 
 @consumers_app.command("add")

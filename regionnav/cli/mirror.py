@@ -17,7 +17,7 @@ from rich.progress import (
 )
 
 from regionnav.cli.common import app, current_config
-from regionnav.store import open_engine
+from regionnav.store import open_store
 
 
 @app.command("import")
@@ -28,7 +28,7 @@ def import_command(
     # Imported here so that other commands start without the Navet reader.
     from regionnav import mirror
 
-    engine = open_engine(current_config().store.database_url)
+    engine = open_store(current_config().store.database_url)
     console = Console(stderr=True)
     for path in files:
         if not path.is_file():

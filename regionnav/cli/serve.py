@@ -8,7 +8,7 @@ import typer
 
 from regionnav import xmlsafe
 from regionnav.cli.common import app, current_config
-from regionnav.store import open_engine
+from regionnav.store import open_store
 from regionnav.transport import build_server
 from services.app import build_app
 
@@ -25,7 +25,7 @@ def serve() -> None:
     """
     cfg = current_config()
     xmlsafe.check_libxml2_pair()
-    engine = open_engine(cfg.store.database_url, pool_size=cfg.server.threads)
+    engine = open_store(cfg.store.database_url, pool_size=cfg.server.threads)
     services = build_app(cfg, engine)
     server = build_server(cfg, services)
 

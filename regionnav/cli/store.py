@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from regionnav.cli.common import app, config_path, current_config
-from regionnav.store import open_engine
+from regionnav.store import open_store
 from regionnav.store.models import Delivery
 
 
@@ -43,12 +43,21 @@ def init(
         f"demo consumer {certificates.client_hsa_id}: {certificates.client_certificate}"
         f" ({'registered' if result.consumer_registered else 'already registered'})"
     )
+    if not result.server_configured:
+        # A configuration written by hand, kept as it is: say what serve needs.
+        typer.echo(
+            f"note: {path} has no server certificate; for `regionnav serve` set "
+            f"[server] certfile = {certificates.server_certificate}, keyfile = "
+            f"{certificates.server_key}, client_ca = {certificates.ca_certificate}, "
+            f"crl = {certificates.crl}",
+            err=True,
+        )
 
 
 @app.command()
 def deliveries() -> None:
     """List the Navet deliveries that were imported, oldest first."""
-    engine = open_engine(current_config().store.database_url)
+    engine = open_store(current_config().store.database_url)
     with engine.connect() as connection:
         rows = connection.execute(select(Delivery).order_by(Delivery.id)).all()
 

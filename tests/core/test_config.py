@@ -55,3 +55,13 @@ def test_secret_does_not_show_in_repr() -> None:
     secret = config.Secret("hunter2")
     assert "hunter2" not in repr(secret)
     assert secret.reveal() == "hunter2"
+
+
+def test_default_paths_are_relative_to_the_configuration_file(tmp_path: Path) -> None:
+    folder = tmp_path / "conf"
+    folder.mkdir()
+    (folder / "r.toml").write_text("[hub]\nlan = '25'\n")
+    cfg = config.load(folder / "r.toml", environ={})
+
+    assert cfg.certs.ca_dir == folder / "var" / "ca"
+    assert cfg.store.database_url == f"sqlite:///{folder / 'var' / 'regionnav.db'}"

@@ -13,7 +13,7 @@ from regionnav.records import Records
 from regionnav.store import open_engine
 from tests.mirror.deliveries import ADULT, CHILD, OTHER, PostSpec, write
 
-UNKNOWN = "191212121212"
+UNKNOWN = "195302022255"
 
 
 @pytest.fixture

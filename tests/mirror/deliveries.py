@@ -11,9 +11,9 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 # Skatteverket's public test personnummer (shared/testdata), nobody real.
 ADULT = "194107086995"
-OTHER = "195308129021"
-NEW_NUMBER = "196009249214"
-CHILD = "201001012386"
+OTHER = "195301221866"
+NEW_NUMBER = "196001189114"
+CHILD = "201001012382"
 
 
 @dataclass

@@ -21,9 +21,9 @@ from tests.mirror.deliveries import PostSpec, post, write
 from tests.policy.helpers import HUB, HUB_ADDRESS
 
 ORDINARY = "194107086995"
-SEKRETESS = "195308129021"
-SKYDDAD = "196009249214"
-LATER = "201001012386"  # protected from 2024 on
+SEKRETESS = "195301221866"
+SKYDDAD = "196001189114"
+LATER = "201001012382"  # protected from 2024 on
 LIFTED = "189001019802"  # protected until 2024
 NOT_IN_MIRROR = "189001029819"
 BETWEEN = 20220101000000

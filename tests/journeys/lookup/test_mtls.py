@@ -119,7 +119,7 @@ def test_lookup_command_prints_the_answer(
     (tmp_path / "regionnav.toml").write_text("", encoding="utf-8")
     arguments = [
         "--config", str(tmp_path / "regionnav.toml"),
-        "lookup", ORDINARY, "191212121212",
+        "lookup", ORDINARY, "195302022255",
         "--url", hub_url,
         "--logical-address", HUB_CONFIG.hub.hsa_id,
         "--cert", str(pki["journal_cert"]),
@@ -130,4 +130,4 @@ def test_lookup_command_prints_the_answer(
     assert result.exit_code == 0, result.output
     assert f"PersonId: {ORDINARY}" in result.output
     assert "Efternamn: Östlund" in result.output
-    assert "191212121212" not in result.output
+    assert "195302022255" not in result.output

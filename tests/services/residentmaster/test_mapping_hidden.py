@@ -16,8 +16,8 @@ from tests.mirror.deliveries import PostSpec, post
 from tests.services.residentmaster.test_mapping import NS, OFFICIAL, stored
 
 PERSON = "194107086995"
-NEW_NUMBER = "195308129021"
-CHILD = "201001012386"
+NEW_NUMBER = "195301221866"
+CHILD = "201001012382"
 PARENT = "189001019802"
 
 

@@ -118,7 +118,7 @@ def test_pool_refuses_synthetic_numbers_from_1840_on() -> None:
 
 def test_households_beyond_the_list_keep_children_younger_than_parents() -> None:
     rng = random.Random(8)
-    pool = IdentityPool(rng, ["198001012380", "201001012386"])
+    pool = IdentityPool(rng, ["198001022386", "201001012382"])
     persons = list(population.persons(rng, pool, places.kommuner("25"), 400))
     born = {person.person_id: person.birth for person in persons}
     checked = 0
