@@ -9,6 +9,7 @@ must run for real.
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -53,6 +54,21 @@ POSTGRES_URL = os.environ.get(
     "REGIONNAV_TEST_POSTGRES_URL",
     "postgresql+psycopg://postgres@127.0.0.1:5432/test",
 )
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """Give every test the root logger's handlers as they were before it.
+
+    The command line's entry point replaces them with a handler on the
+    stderr of the moment; run in-process by a test, that stream is closed
+    afterwards and a later log line from a server thread would fail on it.
+    """
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session")

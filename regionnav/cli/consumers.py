@@ -6,6 +6,7 @@ a change within its policy cache time (5 s by default).
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from typing import Annotated
 
@@ -109,7 +110,8 @@ def list_() -> None:
             "yes" if item.unmasked else "no",
             ", ".join(f"{c}@{a}" for c, a in sorted(item.rights)),
         )
-    Console().print(table)
+    # Piped output keeps whole lines: nothing is cut to fit 80 columns.
+    Console(width=None if sys.stdout.isatty() else 250).print(table)
 
 
 @consumers_app.command("show")

@@ -26,7 +26,11 @@ def lookup(
     contract: ContractOption = "residentmaster",
     profile: Annotated[str, typer.Option("--profile", help="persons: P1-P5.")] = "P2",
     url: Annotated[
-        str | None, typer.Option("--url", help="Base URL; default from [server].")
+        str | None,
+        typer.Option(
+            "--url",
+            help="Base URL; default from the server section of the configuration.",
+        ),
     ] = None,
     logical_address: Annotated[
         str | None,
@@ -44,7 +48,7 @@ def lookup(
     """Call a running Regionnav with a zeep client built from the official WSDL.
 
     With no certificate options, the demo consumer's files from the local
-    trust setup (``tls/`` beside certs.ca_dir) are used when they exist.
+    trust setup (tls/ beside certs.ca_dir) are used when they exist.
     """
     cfg = current_config()
     scheme = "https" if cfg.server.tls else "http"

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 def serve() -> None:
     """Serve the RIV-TA contracts on server.host:server.port until interrupted.
 
-    Mutual TLS with the certificates of the [server] section (server.tls =
+    Mutual TLS with the certificates of the server section (server.tls =
     false only behind a TLS-terminating proxy). One log line per request
     served is written at INFO, without personal data.
     """
