@@ -31,6 +31,7 @@ from regionnav.config import Config
 from regionnav.errors import RequestError, StoreError
 from regionnav.policy import Disclosure, Grant, Policy
 from regionnav.records import Records, StoredPerson
+from regionnav.store.engine import checkpoint_in_background
 
 NOT_FOUND = "not_found"
 OUT_OF_SCOPE = "out_of_scope"
@@ -48,6 +49,9 @@ class Runtime:
 
     @classmethod
     def build(cls, config: Config, engine: Engine) -> Runtime:
+        # Every request commits (the audit trail): keep SQLite's checkpoints
+        # out of the requests.
+        checkpoint_in_background(engine)
         audit = AuditTrail(engine, enabled=config.audit.enabled)
         return cls(
             config=config,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,8 @@ SQLITE_PRAGMAS = (
     "PRAGMA cache_size=-65536",
     "PRAGMA temp_store=MEMORY",
 )
+CHECKPOINT_SECONDS = 0.5
+WRITER_CHECKPOINT_PAGES = 10_000
 
 
 def open_engine(url: str, echo: bool = False, pool_size: int = 20) -> Engine:
@@ -35,7 +40,7 @@ def open_engine(url: str, echo: bool = False, pool_size: int = 20) -> Engine:
         raise StoreError(f"not a database URL: {exc}") from exc
 
     if parsed.get_backend_name() == "sqlite":
-        return _open_sqlite(url, parsed.database, echo)
+        return _open_sqlite(url, parsed.database, echo, pool_size)
     try:
         return create_engine(
             url, echo=echo, pool_size=pool_size, max_overflow=10, pool_pre_ping=True
@@ -44,10 +49,22 @@ def open_engine(url: str, echo: bool = False, pool_size: int = 20) -> Engine:
         raise StoreError(f"cannot open the database: {exc}") from exc
 
 
-def _open_sqlite(url: str, database: str | None, echo: bool) -> Engine:
+def _open_sqlite(url: str, database: str | None, echo: bool, pool_size: int) -> Engine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        # A file database gets a pool like PostgreSQL's, one connection per
+        # server thread; :memory: keeps SQLAlchemy's single-connection pool.
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False},
+            pool_size=pool_size,
+            max_overflow=10,
+        )
+    else:
+        engine = create_engine(
+            url, echo=echo, connect_args={"check_same_thread": False}
+        )
 
     # pysqlite opens transactions implicitly and late, which breaks SAVEPOINT
     # and lets a reader see two snapshots. Take over BEGIN ourselves (the
@@ -65,6 +82,85 @@ def _open_sqlite(url: str, database: str | None, echo: bool) -> Engine:
         connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def checkpoint_in_background(
+    engine: Engine, interval: float = CHECKPOINT_SECONDS
+) -> None:
+    """Move most of SQLite's WAL checkpointing off the committing threads.
+
+    SQLite checkpoints in the connection whose commit fills the WAL past 1000
+    pages: that commit copies the pages into the database and waits for two
+    fsyncs, 5-15 ms, while the requests queued behind its lock wait too. For a
+    server whose requests each commit (the audit trail) that is several slow
+    requests in every few hundred. Here a daemon thread checkpoints every
+    ``interval`` seconds (``PASSIVE``: it never blocks readers or writers),
+    and connections opened from now on checkpoint themselves only past
+    :data:`WRITER_CHECKPOINT_PAGES`, when little is left to copy. That rare
+    writer's checkpoint is still needed: only a checkpoint that no commit
+    overtakes lets SQLite restart the WAL, which otherwise grows without end.
+
+    Connections opened before are closed. ``engine.dispose()`` (or the
+    engine's end) stops the thread and gives later connections SQLite's own
+    checkpoints back. A no-op for anything but a SQLite file, and while one
+    runs for the engine.
+    """
+    database = engine.url.database
+    if not is_sqlite(engine) or not database or database == ":memory:":
+        return
+    with _CHECKPOINTERS_LOCK:
+        if engine not in _CHECKPOINTERS:
+            _CHECKPOINTERS[engine] = _Checkpointer(engine, Path(database), interval)
+
+
+class _Checkpointer:
+    """The thread that checkpoints one engine's SQLite WAL."""
+
+    def __init__(self, engine: Engine, database: Path, interval: float) -> None:
+        # A URI that never creates the file: the thread may outlive the
+        # database's directory for up to one interval.
+        self._uri = database.resolve().as_uri() + "?mode=rw"
+        self._stopping = threading.Event()
+        engine.dispose()
+        event.listen(engine, "connect", self._on_connect)
+        event.listen(engine, "engine_disposed", self._stop)
+        # Weak, so that neither the thread nor this object keeps it alive.
+        weakref.finalize(engine, self._stopping.set)
+        threading.Thread(
+            target=self._run, args=(interval,), name="sqlite-checkpoint", daemon=True
+        ).start()
+
+    def _on_connect(self, dbapi_connection: Any, _record: Any) -> None:
+        if not self._stopping.is_set():
+            dbapi_connection.execute(
+                f"PRAGMA wal_autocheckpoint={WRITER_CHECKPOINT_PAGES}"
+            )
+
+    def _stop(self, engine: Engine) -> None:
+        # The listeners stay (SQLAlchemy cannot remove them from inside an
+        # event) and do nothing from now on.
+        self._stopping.set()
+        with _CHECKPOINTERS_LOCK:
+            if _CHECKPOINTERS.get(engine) is self:
+                del _CHECKPOINTERS[engine]
+
+    def _run(self, interval: float) -> None:
+        while not self._stopping.wait(interval):
+            try:
+                connection = sqlite3.connect(self._uri, uri=True, timeout=1.0)
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                finally:
+                    connection.close()
+            except sqlite3.Error as exc:
+                # The next round tries again; until then the WAL grows.
+                logger.warning("SQLite checkpoint failed: %s", type(exc).__name__)
+
+
+_CHECKPOINTERS: weakref.WeakKeyDictionary[Engine, _Checkpointer] = (
+    weakref.WeakKeyDictionary()
+)
+_CHECKPOINTERS_LOCK = threading.RLock()
 
 
 def is_sqlite(engine: Engine) -> bool:

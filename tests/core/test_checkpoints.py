@@ -1,0 +1,79 @@
+"""SQLite checkpoints in a background thread instead of in committing requests."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from regionnav.store import open_engine
+from regionnav.store.engine import WRITER_CHECKPOINT_PAGES, checkpoint_in_background
+
+SQLITE_DEFAULT_AUTOCHECKPOINT = 1000
+
+
+@pytest.fixture
+def sqlite_file(tmp_path: Path) -> Iterator[Engine]:
+    engine = open_engine(f"sqlite:///{tmp_path}/store.db")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE filler (blob BLOB)"))
+    yield engine
+    engine.dispose()
+
+
+def autocheckpoint(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(text("PRAGMA wal_autocheckpoint")).scalar_one())
+
+
+def test_connections_leave_most_checkpoints_to_the_thread(
+    sqlite_file: Engine,
+) -> None:
+    checkpoint_in_background(sqlite_file, interval=60)
+
+    assert autocheckpoint(sqlite_file) == WRITER_CHECKPOINT_PAGES
+
+
+def test_dispose_gives_connections_sqlite_checkpoints_back(
+    sqlite_file: Engine,
+) -> None:
+    checkpoint_in_background(sqlite_file, interval=60)
+    sqlite_file.dispose()
+
+    assert autocheckpoint(sqlite_file) == SQLITE_DEFAULT_AUTOCHECKPOINT
+
+
+def test_engine_disposed_and_reused_gets_a_new_thread(sqlite_file: Engine) -> None:
+    checkpoint_in_background(sqlite_file, interval=60)
+    sqlite_file.dispose()
+    checkpoint_in_background(sqlite_file, interval=60)
+
+    assert autocheckpoint(sqlite_file) == WRITER_CHECKPOINT_PAGES
+
+
+def test_thread_copies_committed_pages_into_the_database(
+    sqlite_file: Engine, tmp_path: Path
+) -> None:
+    checkpoint_in_background(sqlite_file, interval=0.01)
+    database = tmp_path / "store.db"
+    before = database.stat().st_size
+    with sqlite_file.begin() as connection:
+        connection.execute(text("INSERT INTO filler VALUES (zeroblob(400000))"))
+
+    # The pages sit in the WAL until the thread checkpoints them.
+    deadline = time.monotonic() + 30
+    while database.stat().st_size == before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert database.stat().st_size > before
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_memory_database_keeps_its_own_checkpoints(url: str) -> None:
+    engine = open_engine(url)
+    checkpoint_in_background(engine, interval=60)
+
+    assert autocheckpoint(engine) == SQLITE_DEFAULT_AUTOCHECKPOINT
+    engine.dispose()
