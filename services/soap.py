@@ -2,7 +2,8 @@
 
 How a request travels (the choice, and why):
 
-1. **Transport checks first.** ``POST`` only; the body is capped at
+1. **Transport checks first.** ``POST`` only (any other method but ``GET``
+   gets a Client fault); the body is capped at
    ``server.max_body_bytes`` before a byte of it is parsed; the ``SOAPAction``
    header must name this endpoint's operation. ``GET ?wsdl`` and
    ``GET ?xsd=<file>`` serve the project's own contract description.
@@ -40,6 +41,7 @@ from __future__ import annotations
 
 import logging
 import re
+import ssl
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -168,12 +170,8 @@ class Endpoint:
         method = environ.get("REQUEST_METHOD", "GET")
         if method in ("GET", "HEAD"):
             return self._describe(environ, start_response)
-        if method != "POST":
-            start_response(
-                "405 Method Not Allowed",
-                [("Allow", "GET, POST"), ("Content-Type", "text/plain")],
-            )
-            return [b"SOAP requests are POSTed\n"]
+        # Any other method is answered as a SOAP request gone wrong: a fault
+        # with an error id in the log, like every other refusal.
         return self._serve(environ, start_response)
 
     # -- one SOAP request -------------------------------------------------------
@@ -217,6 +215,8 @@ class Endpoint:
         return [payload]
 
     def _answer(self, environ: dict[str, Any], call: Call) -> etree._Element:
+        if environ.get("REQUEST_METHOD") != "POST":
+            raise RequestError("SOAP requests are sent with HTTP POST")
         body = _read_body(environ, self.max_body_bytes)
         self._check_action(environ)
         root = xmlsafe.fromstring(body, self.max_body_bytes)
@@ -300,15 +300,26 @@ def envelope(answer: etree._Element) -> bytes:
 
 
 def _read_body(environ: dict[str, Any], limit: int) -> bytes:
-    declared = environ.get("CONTENT_LENGTH") or ""
-    if declared.strip().isdigit() and int(declared) > limit:
+    declared = (environ.get("CONTENT_LENGTH") or "").strip()
+    if declared and not declared.isdigit():
+        # A negative length would have the server read until the client stops.
+        raise RequestError("the Content-Length header is not a byte count")
+    if declared and int(declared) > limit:
         raise UnsafeXmlError(f"request body of {int(declared)} bytes exceeds {limit}")
     stream = environ["wsgi.input"]
-    size = int(declared) if declared.strip().isdigit() else limit + 1
+    size = int(declared) if declared else limit + 1
     try:
         body: bytes = stream.read(size)
-    except MaxSizeExceeded as exc:  # cheroot's own cap, met in a chunked body
+    # Cheroot's cap, met in a chunked body: MaxSizeExceeded, or a bare OSError
+    # for a single chunk larger than the rest of the cap allows.
+    except MaxSizeExceeded as exc:
         raise UnsafeXmlError(f"request body exceeds {limit} bytes") from exc
+    except (TimeoutError, ConnectionError, ssl.SSLError) as exc:
+        raise RequestError("the request body did not arrive whole") from exc
+    except OSError as exc:
+        raise UnsafeXmlError(f"request body exceeds {limit} bytes") from exc
+    except ValueError as exc:  # cheroot: broken chunked transfer coding
+        raise RequestError("the chunked transfer coding is malformed") from exc
     if len(body) > limit:
         raise UnsafeXmlError(f"request body exceeds {limit} bytes")
     return body

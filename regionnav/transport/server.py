@@ -21,9 +21,16 @@ Three changes to cheroot's defaults, and why:
   worker for as long as it keeps each read under the socket timeout. The
   national platform gives up on a producer after 29 s, so nothing useful is
   lost.
-- **Limits**: the body is capped at ``server.max_body_bytes`` (413 above it),
-  the request head at :data:`MAX_HEADER_BYTES`, and each socket read or write
-  at :data:`SOCKET_TIMEOUT`.
+- **Limits**: the body is capped at ``server.max_body_bytes``, the request
+  head at :data:`MAX_HEADER_BYTES`, and each socket read or write at
+  :data:`SOCKET_TIMEOUT`. A request that *declares* a longer body is still
+  handed to the application, which answers it (the services: with a SOAP
+  Client fault) at once: its ``wsgi.input`` raises cheroot's
+  ``MaxSizeExceeded`` instead of reading. After the answer up to
+  :data:`DRAIN_BYTES` of the body are read and thrown away, so that a client
+  that sends its whole body before it reads (most HTTP libraries do) still
+  gets the answer instead of a reset; then the connection is closed. Cheroot
+  itself would answer a plain-text 413 that no SOAP consumer can read.
 
 Cheroot's own log lines go to this module's logger.
 """
@@ -33,13 +40,17 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
+import sys
 import threading
 import time
+from typing import Any
 
 from cheroot import wsgi
-from cheroot.server import HTTPConnection
+from cheroot.errors import MaxSizeExceeded
+from cheroot.server import HTTPConnection, HTTPRequest
 from cheroot.ssl.builtin import BuiltinSSLAdapter
 
+from regionnav import logs
 from regionnav.config import Config
 from regionnav.transport.middleware import ConsumerIdentity, WsgiApp
 from regionnav.transport.tls import ContextSource
@@ -49,6 +60,7 @@ logger = logging.getLogger(__name__)
 SOCKET_TIMEOUT = 10.0
 REQUEST_DEADLINE = 30.0
 MAX_HEADER_BYTES = 64 * 1024
+DRAIN_BYTES = 8 * 1024 * 1024
 
 
 def build_server(
@@ -104,6 +116,12 @@ class _Server(wsgi.Server):
     def error_log(
         self, msg: str = "", level: int = 20, traceback: bool = False
     ) -> None:
+        failure = sys.exc_info()[1] if traceback else None
+        if isinstance(failure, OSError):
+            # One client hung up, stalled or broke TLS mid-request: worth a
+            # line, not a stack at WARNING or ERROR for every hostile caller.
+            logger.info("cheroot: %s (%s)", msg, type(failure).__name__)
+            return
         logger.log(level, "cheroot: %s", msg, exc_info=traceback)
 
 
@@ -126,12 +144,77 @@ class _TlsAdapter(BuiltinSSLAdapter):
         return tls, {}
 
 
+class _Request(HTTPRequest):
+    """A request whose declared body is over the cap still gets the app's answer."""
+
+    def simple_response(self, status: str, msg: str = "") -> None:
+        # Cheroot refuses such a request from inside read_request_headers, with
+        # all headers read; the request line and headers are all the app needs.
+        if str(status).startswith("413") and self._declares_too_much():
+            self._answer_unread()
+            return
+        super().simple_response(status, msg)
+
+    def _declares_too_much(self) -> bool:
+        declared = self.inheaders.get(b"Content-Length", b"").strip()
+        limit: int = self.server.max_request_body_size
+        return declared.isdigit() and 0 < limit < int(declared)
+
+    def _answer_unread(self) -> None:
+        # Closing the connection keeps cheroot from draining the whole body.
+        self.close_connection = True
+        self.rfile = _UnreadBody(self.server.max_request_body_size)
+        self.server.gateway(self).respond()
+        self.ensure_headers_sent()
+        if self.chunked_write:  # an answer without Content-Length
+            self.conn.wfile.write(b"0\r\n\r\n")
+        self.conn.wfile.flush()
+        _drain(
+            self.conn.rfile, min(int(self.inheaders[b"Content-Length"]), DRAIN_BYTES)
+        )
+
+
+def _drain(stream: Any, size: int) -> None:
+    try:
+        while size > 0 and (chunk := stream.read(min(size, 65536))):
+            size -= len(chunk)
+    except OSError:
+        # The client went away or timed out: the answer is out either way.
+        return
+
+
+class _UnreadBody:
+    """``wsgi.input`` of a request whose body is over the cap: refuses to be read."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+
+    def read(self, size: int | None = None) -> bytes:
+        raise MaxSizeExceeded("request body over the cap", self._limit)
+
+    def readline(self, size: int | None = None) -> bytes:
+        return self.read(size)
+
+    def readlines(self, hint: int = 0) -> list[bytes]:
+        return [self.read()]
+
+    def __iter__(self) -> _UnreadBody:
+        return self
+
+    def __next__(self) -> bytes:
+        return self.read()
+
+
 class _Connection(HTTPConnection):
     """A connection that completes its TLS handshake, on a deadline, in the worker."""
 
+    RequestHandlerClass = _Request
     _handshaken = False
 
     def communicate(self) -> bool:
+        # The worker thread still holds the last request's correlation id;
+        # this connection's TLS and cheroot lines must not carry it.
+        logs.correlation_id.set("-")
         deadlines: _Deadlines = self.server.deadlines
         deadlines.enter(self)
         try:

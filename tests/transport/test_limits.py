@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import socket
 import ssl
+import threading
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+from cheroot.errors import MaxSizeExceeded
 
 from regionnav.errors import ConfigError
 from regionnav.transport import build_server
@@ -21,11 +25,31 @@ from tests.transport.conftest import (
 )
 
 
-def test_body_over_the_cap_is_refused_with_413(pki: Pki) -> None:
-    with running(config(pki, max_body_bytes=1000)) as port:
-        status, _ = call(port, client_context(pki, pki.client), body=b"x" * 1001)
+def refusing(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+    """Answers what reading the body did: the services' fault, in miniature."""
+    try:
+        environ["wsgi.input"].read()
+    except MaxSizeExceeded:
+        start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
+        return [f"refused {environ['CONTENT_LENGTH']}".encode()]
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"read"]
 
-    assert status == 413
+
+def test_body_over_the_cap_reaches_the_app_unreadable(pki: Pki) -> None:
+    # Cheroot alone would answer a plain-text 413 the services cannot shape.
+    server = build_server(config(pki, max_body_bytes=1000), refusing)
+    server.prepare()
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        port = int(server.bind_addr[1])
+        answer = call(port, client_context(pki, pki.client), body=b"x" * 1001)
+    finally:
+        server.stop()
+        thread.join(TIMEOUT)
+
+    assert answer == (500, "refused 1001")
 
 
 def test_body_at_the_cap_is_served(pki: Pki) -> None:
