@@ -19,7 +19,9 @@ acts for arrives in ``x-rivta-original-serviceconsumer-hsaid``. That header is
 honoured only when the caller's own certificate names one of
 ``server.platform_certificates``; the platform's id is then kept in
 ``environ["regionnav.platform_id"]``. A malformed value from a platform leaves
-the caller unknown. From anyone else the header is ignored.
+the caller unknown, and so does a certificate whose id holds control
+characters or is longer than the registry's 64 characters. From anyone else
+the header is ignored.
 
 After the middleware, the certificate headers are gone from ``environ``, the
 original-consumer header holds the id settled on here (what an onward call
@@ -53,6 +55,7 @@ PLATFORM_ID = "regionnav.platform_id"
 CERT_HEADERS = ("HTTP_X_FORWARDED_TLS_CLIENT_CERT", "HTTP_X_VP_AUTH_CERT")
 ORIGINAL_CONSUMER = "HTTP_X_RIVTA_ORIGINAL_SERVICECONSUMER_HSAID"
 _CONSUMER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+MAX_CONSUMER_ID = 64  # the registry's column
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -87,6 +90,10 @@ class ConsumerIdentity:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Any:
         certificate = self._certificate(environ)
         caller = consumer_id(certificate) if certificate is not None else None
+        if caller is not None and not _is_plain(caller):
+            # It would be logged and audited: a newline could forge log lines.
+            logger.warning("client certificate names a malformed consumer id")
+            caller = None
         environ[CERTIFICATE] = certificate
         environ[CONSUMER_ID] = self._on_behalf_of(environ, caller)
         return self._app(environ, start_response)
@@ -154,6 +161,10 @@ def _from_tls(environ: dict[str, Any]) -> x509.Certificate | None:
     except ValueError:
         logger.error("the TLS layer handed over an unreadable client certificate")
         return None
+
+
+def _is_plain(consumer: str) -> bool:
+    return consumer.isprintable() and len(consumer) <= MAX_CONSUMER_ID
 
 
 def _networks(entries: Iterable[str]) -> tuple[Network, ...]:
