@@ -4,7 +4,8 @@ Spyne deserialises the request element into the models made here (its own
 validation is off, see :mod:`services.soap`); :func:`read_request` checks
 what the answer relies on and raises :class:`RequestError`, a ``soap:Client``
 fault, for what the caller must fix: no ``personId``, more than 500, a
-reserved or unknown profile, a missing ``ignoreReferredIdentity``.
+reserved or unknown profile, a missing ``ignoreReferredIdentity`` or one that
+is not an ``xs:boolean`` (spyne's own Boolean would read ``maybe`` as false).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from spyne import Boolean, ComplexModel, Unicode
+from spyne import ComplexModel, Unicode
 
 from regionnav.errors import RequestError
 from services.persons.contract import MAX_IDS, OPERATION, Profile, Version
@@ -54,7 +55,7 @@ def request_model(version: Version) -> type[Any]:
             "_type_info": [
                 ("personId", identity.customize(max_occurs="unbounded")),
                 ("profile", Unicode),
-                ("ignoreReferredIdentity", Boolean),
+                ("ignoreReferredIdentity", Unicode),
             ],
         },
     )
@@ -75,7 +76,7 @@ def read_request(request: Any) -> Lookup:
         raise RequestError("personId is missing; at least one is required")
     if len(identities) > MAX_IDS:
         raise RequestError(f"more than {MAX_IDS} personId in one request")
-    ignore = getattr(request, "ignoreReferredIdentity", None)
+    ignore = _boolean(getattr(request, "ignoreReferredIdentity", None))
     if ignore is None:
         raise RequestError("ignoreReferredIdentity is missing or not a boolean")
 
@@ -86,4 +87,12 @@ def read_request(request: Any) -> Lookup:
     )
     if len(requested) != len(identities) or any(not r.root.strip() for r in requested):
         raise RequestError("a personId has no root")
-    return Lookup(requested, profile_of(request), bool(ignore))
+    return Lookup(requested, profile_of(request), ignore)
+
+
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+
+def _boolean(value: str | None) -> bool | None:
+    # xs:boolean: the four literals, whitespace collapsed; anything else is None.
+    return _BOOLEANS.get(value.strip()) if value is not None else None

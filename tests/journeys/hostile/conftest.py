@@ -31,6 +31,7 @@ from tests.journeys.lookup.conftest import (
     HUB_ADDRESS,
     HUB_CONFIG,
     JOURNAL,
+    PERSONS_ONLY,
     RM_PATH,
     SOAP_ENV,
     fill,
@@ -50,20 +51,23 @@ ERROR_ID = re.compile(r"error id [0-9a-f-]{36}")
 class Hub:
     port: int
     ca: CertificateAuthority
-    journal: IssuedFiles
+    journal: IssuedFiles  # residentmaster and ping
+    persons: IssuedFiles  # GetPersonsForProfile, up to P2
 
-    def context(self) -> ssl.SSLContext:
+    def context(self, client: IssuedFiles) -> ssl.SSLContext:
         context = ssl.create_default_context(cafile=self.ca.cert_path)
-        context.load_cert_chain(self.journal.certificate, self.journal.key)
+        context.load_cert_chain(client.certificate, client.key)
         return context
 
-    def connect(self) -> ssl.SSLSocket:
+    def connect(self, client: IssuedFiles) -> ssl.SSLSocket:
         raw = socket.create_connection(("127.0.0.1", self.port), CLIENT_TIMEOUT)
-        return self.context().wrap_socket(raw, server_hostname="127.0.0.1")
+        return self.context(client).wrap_socket(raw, server_hostname="127.0.0.1")
 
-    def exchange(self, head: str, *body: bytes) -> bytes:
+    def exchange(
+        self, head: str, *body: bytes, client: IssuedFiles | None = None
+    ) -> bytes:
         """Send a request head and body parts as given; the raw answer."""
-        with self.connect() as tls:
+        with self.connect(client or self.journal) as tls:
             tls.sendall(head.encode("latin-1"))
             for part in body:
                 tls.sendall(part)
@@ -89,13 +93,17 @@ def read_answer(tls: ssl.SSLSocket) -> bytes:
 
 
 def request_head(
-    length: str | None = None, chunked: bool = False, method: str = "POST"
+    length: str | None = None,
+    chunked: bool = False,
+    method: str = "POST",
+    path: str = RM_PATH,
+    action: str = ACTION,
 ) -> str:
     lines = [
-        f"{method} {RM_PATH} HTTP/1.1",
+        f"{method} {path} HTTP/1.1",
         "Host: 127.0.0.1",
         "Content-Type: text/xml; charset=utf-8",
-        f'SOAPAction: "{ACTION}"',
+        f'SOAPAction: "{action}"',
     ]
     if length is not None:
         lines.append(f"Content-Length: {length}")
@@ -126,28 +134,28 @@ def fault_of(answer: bytes) -> tuple[str, str]:
     return fault.findtext("faultcode") or "", text
 
 
-def make_pki(root: Path) -> tuple[CertificateAuthority, IssuedFiles, IssuedFiles]:
+def make_pki(root: Path) -> tuple[CertificateAuthority, dict[str, IssuedFiles]]:
     ca = create_ca(root / "ca", name="Hostile Journey CA")
     write_crl(ca)
+    issued = root / "issued"
     served = CertificateRequest(
         CertificateKind.SERVER, "localhost", ip_addresses=("127.0.0.1",)
     )
-    journal = CertificateRequest(
-        CertificateKind.CLIENT, JOURNAL, hsa_id=JOURNAL, organisation="Test"
-    )
-    issued = root / "issued"
-    return (
-        ca,
-        issue(ca, served, issued, name="server"),
-        issue(ca, journal, issued, name="journal"),
-    )
+    files = {"server": issue(ca, served, issued, name="server")}
+    for hsa_id in (JOURNAL, PERSONS_ONLY):
+        request = CertificateRequest(
+            CertificateKind.CLIENT, hsa_id, hsa_id=hsa_id, organisation="Test"
+        )
+        files[hsa_id] = issue(ca, request, issued, name=hsa_id)
+    return ca, files
 
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     """One hub for a module's attacks; none of them changes the store."""
     root = tmp_path_factory.mktemp("hostile")
-    ca, served, journal = make_pki(root)
+    ca, files = make_pki(root)
+    served = files["server"]
     engine = open_engine(f"sqlite:///{root}/hub.db")
     upgrade(engine)
     fill(engine)
@@ -169,7 +177,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     try:
-        yield Hub(int(server.bind_addr[1]), ca, journal)
+        yield Hub(int(server.bind_addr[1]), ca, files[JOURNAL], files[PERSONS_ONLY])
     finally:
         server.stop()
         thread.join(timeout=5)

@@ -1,0 +1,50 @@
+"""Request values a schema would refuse are refused, not silently re-read."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.journeys.hostile.conftest import Hub, fault_of, request_head
+from tests.journeys.lookup.conftest import HUB_ADDRESS, SOAP_ENV
+
+PERSONS = (
+    "urn:riv:strategicresourcemanagement:persons:person:GetPersonsForProfileResponder:5"
+)
+CORE = "urn:riv:strategicresourcemanagement:persons:person:5"
+PATH = "/strategicresourcemanagement/persons/person/GetPersonsForProfile/5/rivtabp21"
+PERSON = "197611042396"
+
+
+def persons_request(ignore: str) -> bytes:
+    return (
+        f'<soap:Envelope xmlns:soap="{SOAP_ENV}"><soap:Header>'
+        f'<LogicalAddress xmlns="urn:riv:itintegration:registry:1">{HUB_ADDRESS}'
+        f"</LogicalAddress></soap:Header><soap:Body><r:GetPersonsForProfile "
+        f'xmlns:r="{PERSONS}" xmlns:c="{CORE}"><r:personId>'
+        f"<c:root>1.2.752.129.2.1.3.1</c:root><c:extension>{PERSON}</c:extension>"
+        f"</r:personId><r:profile>P1</r:profile>"
+        f"<r:ignoreReferredIdentity>{ignore}</r:ignoreReferredIdentity>"
+        f"</r:GetPersonsForProfile></soap:Body></soap:Envelope>"
+    ).encode()
+
+
+def ask_persons(hub: Hub, ignore: str) -> bytes:
+    body = persons_request(ignore)
+    head = request_head(
+        length=str(len(body)), path=PATH, action=f"{PERSONS}:GetPersonsForProfile"
+    )
+    return hub.exchange(head, body, client=hub.persons)
+
+
+@pytest.mark.parametrize("ignore", ["maybe", "TRUE", "yes"])
+def test_ignore_referred_identity_that_is_no_boolean_gets_client_fault(
+    hub: Hub, ignore: str
+) -> None:
+    code, text = fault_of(ask_persons(hub, ignore))
+
+    assert code == "soap:Client"
+    assert "ignoreReferredIdentity" in text
+
+
+def test_ignore_referred_identity_with_blanks_is_answered(hub: Hub) -> None:
+    assert ask_persons(hub, " true ").startswith(b"HTTP/1.1 200 ")
