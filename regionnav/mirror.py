@@ -32,7 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.navet.facts import PostFacts
 from adapters.navet.reader import DeliveryHeader, Post, read_delivery
-from regionnav.errors import StoreError
+from regionnav.errors import DeliveryError, StoreError
 from regionnav.store.bulk import BulkWriter
 from regionnav.store.models import Delivery, Person, PersonVersion
 
@@ -85,12 +85,18 @@ def import_delivery(
     """Import one Navet file atomically.
 
     Raises :class:`~regionnav.errors.DeliveryError` (or its
-    :class:`~regionnav.errors.PostError`) for a refused file and
+    :class:`~regionnav.errors.PostError`) for a refused or unreadable file and
     :class:`~regionnav.errors.StoreError` when the database fails; in both
     cases nothing was changed.
     """
     started = time.perf_counter()
-    checksum = checksum_of(path)
+    try:
+        checksum = checksum_of(path)
+    except OSError as exc:
+        raise DeliveryError(path.name, f"cannot be read: {exc.strerror}") from exc
+    # The bulk writer talks to the driver directly, so its errors are the
+    # driver's own (PEP 249), not SQLAlchemy's.
+    driver_error: type[Exception] = engine.dialect.loaded_dbapi.Error
     try:
         with engine.begin() as connection:
             _lock(connection)
@@ -98,8 +104,13 @@ def import_delivery(
                 logger.info("delivery %s already imported, skipped", path.name)
                 return ImportSummary(path.name, checksum, "-", 0, 0, 0, 0, 0.0, True)
             summary = _Import(connection, path, checksum, progress).run(started)
-    except SQLAlchemyError as exc:
-        raise StoreError(f"import of {path.name} failed in the store: {exc}") from exc
+    except (SQLAlchemyError, driver_error) as exc:
+        # Only the first line: the rest of a driver's message may quote the
+        # row (a personnummer, a name) that was being written.
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise StoreError(
+            f"import of {path.name} failed in the store: {reason or type(exc).__name__}"
+        ) from exc
 
     logger.info(
         "delivery %s imported: %d posts, %d new, %d changed, %d unchanged",

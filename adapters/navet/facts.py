@@ -73,8 +73,9 @@ def facts_of(post: bytes | etree._Element) -> PostFacts:
 
     Raises :class:`~regionnav.errors.PostContentError` naming the element when
     the post has no single 12-digit identity, a protection flag other than
-    ``J``/``N``/empty/nil, a change time that is not 14 digits, or a date that
-    is not 0-99999999, and when bytes are not safe, well-formed XML.
+    ``J``/``N``/empty/nil, a change time that is not 14 digits, a date that
+    is not 0-99999999, a deregistration or län code longer than 2 characters
+    or a kommun code longer than 4, and when bytes are not safe, well-formed XML.
     """
     element = _parse(post) if isinstance(post, bytes) else post
     if element.tag != "Folkbokforingspost":
@@ -211,7 +212,7 @@ def _add_referral(element: etree._Element, hanvisningar: list[str]) -> None:
 def _read_avregistrering(avregistrering: etree._Element, draft: _Draft) -> None:
     for child in avregistrering:
         if child.tag == "AvregistreringsorsakKod":
-            draft.avregistreringskod = value_of(child)
+            draft.avregistreringskod = _code(child, 2)
         elif child.tag == "Avregistreringsdatum":
             draft.avregistreringsdatum = _date(child)
 
@@ -222,9 +223,14 @@ def _read_folkbokforing(folkbokforing: etree._Element, draft: _Draft) -> None:
         if child.tag == "Folkbokforingsdatum":
             draft.folkbokforingsdatum = _date(child)
         elif child.tag == "LanKod":
-            draft.lan_kod = value_of(child)
+            draft.lan_kod = _code(child, 2)
         elif child.tag == "KommunKod":
-            kommun = value_of(child)
+            kommun = _code(child, 4)
+            if kommun is not None and len(kommun) == 3:
+                raise PostContentError(
+                    "KommunKod",
+                    "has 3 characters; a kommun code has 2 (4 with the län)",
+                )
             break
 
     # Navet sends the kommun as its last two digits; the full code is län+kommun.
@@ -254,6 +260,15 @@ def _changed_at(arendeuppgift: etree._Element) -> int | None:
             "Arendeuppgift/@andringstidpunkt", "is not YYYYMMDDhhmmss (14 digits)"
         )
     return int(value)
+
+
+def _code(element: etree._Element, longest: int) -> str | None:
+    # The schema allows two characters (a full four-digit KommunKod is honoured
+    # too); a longer code is no known variant and would not fit the store.
+    value = value_of(element)
+    if value is not None and len(value) > longest:
+        raise PostContentError(str(element.tag), f"is longer than {longest} characters")
+    return value
 
 
 def _date(element: etree._Element) -> str | None:
