@@ -42,6 +42,25 @@ class StoredPerson:
         """Either protection flag is set (sekretessmarkering or skyddad)."""
         return self.sekretessmarkering or self.skyddad_folkbokforing
 
+    @classmethod
+    def of_post(cls, post_xml: bytes, valid_from: int) -> StoredPerson:
+        """The record of one stored post, its facts read from the post itself."""
+        from adapters.navet.facts import facts_of
+
+        facts = facts_of(post_xml)
+        return cls(
+            person_id=facts.person_id,
+            id_kind=facts.id_kind,
+            valid_from=valid_from,
+            sekretessmarkering=facts.sekretessmarkering,
+            skyddad_folkbokforing=facts.skyddad_folkbokforing,
+            avregistreringskod=facts.avregistreringskod,
+            avregistreringsdatum=facts.avregistreringsdatum,
+            lan_kod=facts.lan_kod,
+            kommun_kod=facts.kommun_kod,
+            post_xml=post_xml,
+        )
+
 
 class Records:
     """Read access to the mirror; safe to share between threads."""
@@ -79,7 +98,6 @@ class Records:
         than ``moment``; an id with no version yet at that time is left out.
         The protection flags and deregistration are read from that version.
         """
-        from adapters.navet.facts import facts_of
 
         found: dict[str, StoredPerson] = {}
         with self._engine.connect() as connection:
@@ -104,18 +122,8 @@ class Records:
                     ),
                 )
                 for version in connection.execute(query).all():
-                    facts = facts_of(version.post_xml)
-                    found[version.person_id] = StoredPerson(
-                        person_id=version.person_id,
-                        id_kind=facts.id_kind,
-                        valid_from=version.valid_from,
-                        sekretessmarkering=facts.sekretessmarkering,
-                        skyddad_folkbokforing=facts.skyddad_folkbokforing,
-                        avregistreringskod=facts.avregistreringskod,
-                        avregistreringsdatum=facts.avregistreringsdatum,
-                        lan_kod=facts.lan_kod,
-                        kommun_kod=facts.kommun_kod,
-                        post_xml=version.post_xml,
+                    found[version.person_id] = StoredPerson.of_post(
+                        version.post_xml, version.valid_from
                     )
         return found
 

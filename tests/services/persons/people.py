@@ -8,6 +8,7 @@ answer is validated against the OFFICIAL Responder XSDs in
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -63,20 +64,9 @@ def post_bytes(person_id: str) -> bytes:
 
 def stored(person_id: str) -> StoredPerson:
     """The person as the mirror would hand it out after importing the post."""
-    post = etree.fromstring(post_bytes(person_id))
-    facts = facts_of(post)
-    return StoredPerson(
-        person_id=facts.person_id,
-        id_kind=facts.id_kind,
-        valid_from=facts.changed_at or DELIVERY_MOMENT,
-        sekretessmarkering=facts.sekretessmarkering,
-        skyddad_folkbokforing=facts.skyddad_folkbokforing,
-        avregistreringskod=facts.avregistreringskod,
-        avregistreringsdatum=facts.avregistreringsdatum,
-        lan_kod=facts.lan_kod,
-        kommun_kod=facts.kommun_kod,
-        post_xml=etree.tostring(post, encoding="UTF-8"),
-    )
+    post = etree.tostring(etree.fromstring(post_bytes(person_id)), encoding="UTF-8")
+    stored = StoredPerson.of_post(post, valid_from=0)
+    return replace(stored, valid_from=facts_of(post).changed_at or DELIVERY_MOMENT)
 
 
 def subject(person_id: str) -> Subject:

@@ -45,19 +45,8 @@ def posts(path: Path) -> list[etree._Element]:
 
 
 def stored(post: etree._Element) -> StoredPerson:
-    facts = facts_of(post)
-    return StoredPerson(
-        person_id=facts.person_id,
-        id_kind=facts.id_kind,
-        valid_from=facts.changed_at or 0,
-        sekretessmarkering=facts.sekretessmarkering,
-        skyddad_folkbokforing=facts.skyddad_folkbokforing,
-        avregistreringskod=facts.avregistreringskod,
-        avregistreringsdatum=facts.avregistreringsdatum,
-        lan_kod=facts.lan_kod,
-        kommun_kod=facts.kommun_kod,
-        post_xml=etree.tostring(post, encoding="UTF-8"),
-    )
+    xml = etree.tostring(post, encoding="UTF-8")
+    return StoredPerson.of_post(xml, valid_from=facts_of(post).changed_at or 0)
 
 
 def resident_of(post: etree._Element) -> etree._Element:
