@@ -138,6 +138,8 @@ def load(
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(str(path), f"not valid TOML: {exc}") from exc
+        except OSError as exc:  # a directory, or no permission to read
+            raise ConfigError(str(path), f"cannot be read: {exc.strerror}") from exc
     elif explicit:
         raise ConfigError(str(path), "configuration file does not exist")
 
@@ -197,7 +199,7 @@ def _convert(key: str, hint: Any, value: Any, base: Path) -> Any:
     if hint is bool:
         return _to_bool(key, value)
     if hint is int:
-        return _to_int(key, value)
+        return _in_range(key, _to_int(key, value))
     if hint is Path:
         return _to_path(key, value, base)
     if hint is str or hint is Secret:
@@ -227,6 +229,22 @@ def _to_int(key: str, value: Any) -> int:
     if isinstance(value, _EnvValue) and value.strip().lstrip("-").isdigit():
         return int(value)
     raise ConfigError(key, "must be an integer")
+
+
+# Outside these, the server would fail at bind time with a traceback, wait
+# forever with no worker, or refuse every request (a cap of 0 or less).
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "server.port": (0, 65535),
+    "server.threads": (1, 1024),
+    "server.max_body_bytes": (1, 2**31 - 1),
+}
+
+
+def _in_range(key: str, number: int) -> int:
+    low, high = INT_RANGES.get(key, (-(2**63), 2**63 - 1))
+    if not low <= number <= high:
+        raise ConfigError(key, f"must be between {low} and {high}")
+    return number
 
 
 def _to_path(key: str, value: Any, base: Path) -> Path:

@@ -28,5 +28,9 @@ def main() -> None:
         app()
     except RegionnavError as exc:
         fail(str(exc))
+    except OSError as exc:
+        # The system refused something the command needed: a file to write,
+        # an address to listen on. Its message names what; no traceback.
+        fail(str(exc))
     except KeyboardInterrupt:
         fail("interrupted", code=130)

@@ -20,6 +20,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
 _state: dict[str, config_module.Config] = {}
 _paths: dict[str, Path | None] = {}
 
@@ -34,6 +36,8 @@ def _root(
         str, typer.Option("--log-level", help="DEBUG, INFO, WARNING or ERROR.")
     ] = "WARNING",
 ) -> None:
+    if log_level.upper() not in LOG_LEVELS:
+        fail(f"--log-level must be one of {', '.join(LOG_LEVELS)}", code=2)
     logs.setup(log_level.upper())
     # Loaded (and checked) by each command's first call to current_config():
     # ``init`` must be able to name a file that it is about to write.

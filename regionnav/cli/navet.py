@@ -93,6 +93,8 @@ def generate(
     started = time.perf_counter()
     if out is None:
         raise GenerationError("--out is needed: the file to write")
+    if not out.name or out.is_dir():
+        raise GenerationError(f"--out must name a file, not the directory {out}")
     if changes_of is not None:
         changes = generator.ChangeOrder(changes_of, persons, lan, seed, encoding)
         summary = generator.generate_changes(changes, out)

@@ -22,7 +22,10 @@ def init(
     data_dir: Annotated[
         str, typer.Option(help="Data directory, relative to the config file.")
     ] = "var",
-    port: Annotated[int, typer.Option(help="HTTPS port for `regionnav serve`.")] = 8443,
+    port: Annotated[
+        int,
+        typer.Option(min=1, max=65535, help="HTTPS port for `regionnav serve`."),
+    ] = 8443,
 ) -> None:
     """Set up a working local hub: configuration, database, certificates, consumer.
 
