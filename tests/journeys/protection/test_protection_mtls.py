@@ -20,7 +20,8 @@ from tests.journeys.protection.conftest import (
     load,
 )
 from tests.journeys.protection.leaks import expected_traces, kinds, leaks
-from tests.journeys.protection.population import BETWEEN, sample
+from tests.journeys.protection.population import BETWEEN
+from tests.journeys.protection.sample import sample
 
 
 def test_no_answer_over_mtls_shows_a_protected_identity_without_the_right(

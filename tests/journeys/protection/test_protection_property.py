@@ -23,12 +23,8 @@ from services.app import ServicesApp
 from tests.journeys.protection.calls import asks, call_in_process, everything
 from tests.journeys.protection.conftest import PRIVILEGED, UNPRIVILEGED, load
 from tests.journeys.protection.leaks import expected_traces, kinds, leaks
-from tests.journeys.protection.population import (
-    BETWEEN,
-    Population,
-    populations,
-    sample,
-)
+from tests.journeys.protection.population import BETWEEN, Population, populations
+from tests.journeys.protection.sample import sample
 
 PROPERTY = settings(
     max_examples=80,
