@@ -14,7 +14,8 @@ Tree::
     ├── PostContentError     a post's content is wrong (no file context yet)
     ├── UnsafeXmlError       a document uses DTDs, entities or is too large
     ├── RequestError         a consumer's request is wrong (SOAP Client fault)
-    │   └── NotAuthorisedError
+    │   ├── NotAuthorisedError
+    │   └── MustUnderstandError
     ├── CertificateError     certificate tooling failed
     ├── ConsumerError        a consumer registration is unknown or inconsistent
     ├── GenerationError      test data cannot be generated as asked (bad option)
@@ -89,6 +90,14 @@ class RequestError(RegionnavError):
 
 class NotAuthorisedError(RequestError):
     """The caller may not do what it asked for."""
+
+
+class MustUnderstandError(RequestError):
+    """A SOAP header the caller marked ``mustUnderstand`` is not understood here.
+
+    Answered with the ``soap:MustUnderstand`` fault code (SOAP 1.1 section
+    4.2.3, WS-I Basic Profile R1027) instead of ``soap:Client``.
+    """
 
 
 class CertificateError(RegionnavError):

@@ -6,7 +6,10 @@ answered with a generic SOAP 1.1 fault and HTTP 500 (WS-I Basic Profile). The
 
 - ``soap:Client`` for :class:`~regionnav.errors.RequestError` (which includes
   :class:`~regionnav.errors.NotAuthorisedError`) and
-  :class:`~regionnav.errors.UnsafeXmlError`: the caller can fix the request;
+  :class:`~regionnav.errors.UnsafeXmlError`: the caller can fix the request
+  (``soap:MustUnderstand`` for its
+  :class:`~regionnav.errors.MustUnderstandError`: a mandatory header that is
+  not understood here);
 - ``soap:Server`` for everything else: the store is down, the audit trail
   cannot be written, or a bug.
 
@@ -29,6 +32,7 @@ from lxml import etree
 
 from regionnav.errors import (
     AuditError,
+    MustUnderstandError,
     RegionnavError,
     RequestError,
     StoreError,
@@ -87,7 +91,8 @@ def fault_for(exc: BaseException, contract: str = "-") -> Fault:
             type(exc).__name__,
             exc,
         )
-        return Fault("Client", str(exc), error_id)
+        code = "MustUnderstand" if isinstance(exc, MustUnderstandError) else "Client"
+        return Fault(code, str(exc), error_id)
 
     if isinstance(exc, RegionnavError):
         logger.error(

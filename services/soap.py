@@ -57,7 +57,7 @@ from spyne.protocol.soap import Soap11
 from spyne.server import ServerBase
 
 from regionnav import logs, xmlsafe
-from regionnav.errors import RequestError, UnsafeXmlError
+from regionnav.errors import MustUnderstandError, RequestError, UnsafeXmlError
 from services import faults
 from services.contractfiles import ContractFiles
 
@@ -75,6 +75,8 @@ REGISTRY_NS = "urn:riv:itintegration:registry:1"
 _ENVELOPE = f"{{{SOAP_ENV}}}Envelope"
 _HEADER = f"{{{SOAP_ENV}}}Header"
 _BODY = f"{{{SOAP_ENV}}}Body"
+_MUST_UNDERSTAND = f"{{{SOAP_ENV}}}mustUnderstand"
+_LOGICAL_ADDRESS = f"{{{REGISTRY_NS}}}LogicalAddress"
 _CORRELATION_HEADER = "HTTP_X_SKLTP_CORRELATION_ID"
 _SAFE_CORRELATION = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 
@@ -227,6 +229,7 @@ class Endpoint:
         self._check_action(environ)
         root = xmlsafe.fromstring(body, self.max_body_bytes)
         header, request = self._envelope_parts(root)
+        _refuse_mandatory_headers(header)
         return self._dispatch(header, request, call)
 
     def _check_action(self, environ: dict[str, Any]) -> None:
@@ -338,6 +341,19 @@ def _read_body(environ: dict[str, Any], limit: int) -> bytes:
     if len(body) > limit:
         raise UnsafeXmlError(f"request body exceeds {limit} bytes")
     return body
+
+
+def _refuse_mandatory_headers(header: etree._Element | None) -> None:
+    # SOAP 1.1 4.2.3: a header marked mustUnderstand that is not understood
+    # must fail the call; answering anyway would let a caller believe that,
+    # say, a security header of its own had been honoured.
+    for block in header if header is not None else ():
+        if not isinstance(block.tag, str) or block.tag == _LOGICAL_ADDRESS:
+            continue
+        if (block.get(_MUST_UNDERSTAND) or "").strip() in ("1", "true"):
+            raise MustUnderstandError(
+                "a SOAP header marked mustUnderstand is not understood here"
+            )
 
 
 def _correlation_id(environ: dict[str, Any]) -> str:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.journeys.hostile.conftest import Hub, fault_of, request_head
+from tests.journeys.hostile.conftest import (
+    Hub,
+    envelope,
+    fault_of,
+    request_head,
+)
 from tests.journeys.lookup.conftest import HUB_ADDRESS, SOAP_ENV
 
 PERSONS = (
@@ -48,3 +53,46 @@ def test_ignore_referred_identity_that_is_no_boolean_gets_client_fault(
 
 def test_ignore_referred_identity_with_blanks_is_answered(hub: Hub) -> None:
     assert ask_persons(hub, " true ").startswith(b"HTTP/1.1 200 ")
+
+
+def with_header(block: str) -> bytes:
+    return envelope().replace(b"<soap:Header>", b"<soap:Header>" + block.encode())
+
+
+def ask_residentmaster(hub: Hub, body: bytes) -> bytes:
+    return hub.exchange(request_head(length=str(len(body))), body)
+
+
+MANDATORY = {
+    "soap 1.1 value": '<s:Security xmlns:s="urn:x" soap:mustUnderstand="1"/>',
+    "boolean value": '<s:Security xmlns:s="urn:x" soap:mustUnderstand="true"/>',
+}
+
+
+@pytest.mark.parametrize("block", MANDATORY.values(), ids=list(MANDATORY))
+def test_mandatory_header_not_understood_gets_must_understand_fault(
+    hub: Hub, block: str
+) -> None:
+    code, text = fault_of(ask_residentmaster(hub, with_header(block)))
+
+    assert code == "soap:MustUnderstand"
+    assert "mustUnderstand" in text
+
+
+OPTIONAL = {
+    "unmarked header": '<s:Trace xmlns:s="urn:x">1</s:Trace>',
+    "marked optional": '<s:Trace xmlns:s="urn:x" soap:mustUnderstand="0">1</s:Trace>',
+}
+
+
+@pytest.mark.parametrize("block", OPTIONAL.values(), ids=list(OPTIONAL))
+def test_optional_header_not_understood_is_ignored(hub: Hub, block: str) -> None:
+    assert ask_residentmaster(hub, with_header(block)).startswith(b"HTTP/1.1 200 ")
+
+
+def test_mandatory_logical_address_is_understood(hub: Hub) -> None:
+    body = envelope().replace(
+        b"<LogicalAddress ", b'<LogicalAddress soap:mustUnderstand="1" '
+    )
+
+    assert ask_residentmaster(hub, body).startswith(b"HTTP/1.1 200 ")
