@@ -17,6 +17,7 @@ from rich.progress import (
 )
 
 from regionnav.cli.common import app, current_config
+from regionnav.errors import DeliveryError
 from regionnav.store import open_store
 
 
@@ -29,10 +30,14 @@ def import_command(
     from regionnav import mirror
 
     engine = open_store(current_config().store.database_url)
-    console = Console(stderr=True)
+    # All files are checked before the first is imported: a mistyped third
+    # name must not leave the first two imported and the rest not.
     for path in files:
         if not path.is_file():
-            raise typer.BadParameter(f"{path}: no such file")
+            reason = "not a regular file" if path.exists() else "no such file"
+            raise DeliveryError(str(path), reason)
+    console = Console(stderr=True)
+    for path in files:
         with _progress_bar(console) as bar:
             task = bar.add_task(path.name, total=None)
 
