@@ -43,7 +43,12 @@ def open_engine(url: str, echo: bool = False, pool_size: int = 20) -> Engine:
         return _open_sqlite(url, parsed.database, echo, pool_size)
     try:
         return create_engine(
-            url, echo=echo, pool_size=pool_size, max_overflow=10, pool_pre_ping=True
+            url,
+            echo=echo,
+            pool_size=pool_size,
+            max_overflow=10,
+            pool_pre_ping=True,
+            pool_use_lifo=True,
         )
     except (ArgumentError, ImportError, SQLAlchemyError) as exc:
         raise StoreError(f"cannot open the database: {exc}") from exc
@@ -54,12 +59,16 @@ def _open_sqlite(url: str, database: str | None, echo: bool, pool_size: int) -> 
         Path(database).parent.mkdir(parents=True, exist_ok=True)
         # A file database gets a pool like PostgreSQL's, one connection per
         # server thread; :memory: keeps SQLAlchemy's single-connection pool.
+        # Last in, first out: the few connections a server keeps busy are
+        # reused with their page caches warm (each SQLite connection has its
+        # own), instead of rotating through every connection ever opened.
         engine = create_engine(
             url,
             echo=echo,
             connect_args={"check_same_thread": False},
             pool_size=pool_size,
             max_overflow=10,
+            pool_use_lifo=True,
         )
     else:
         engine = create_engine(
