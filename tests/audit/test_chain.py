@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, delete, insert, select, update
 
 from regionnav.audit import AuditEntry, AuditTrail, chain_digest
+from regionnav.audit.chain import ROWS_PER_INSERT
 from regionnav.errors import RequestError
 from regionnav.store.models import AuditRecord
 from tests.audit.helpers import PEOPLE, entry
@@ -52,6 +53,17 @@ def test_entries_are_stored_as_given(trail: AuditTrail) -> None:
         "out_of_scope",
     )
     assert first.at.tzinfo is not None
+
+
+@pytest.mark.parametrize("size", [1, ROWS_PER_INSERT, ROWS_PER_INSERT + 1, 250])
+def test_request_of_many_entries_is_recorded_whole(store: Engine, size: int) -> None:
+    audit = AuditTrail(store)
+    audit.record([entry(PEOPLE[0])])
+    audit.record([entry(PEOPLE[n % 4], correlation_id=f"r{n}") for n in range(size)])
+
+    result = audit.verify()
+    assert (result.intact, result.records) == (True, size + 1)
+    assert len(audit.person(PEOPLE[1])) == len(range(1, size, 4))
 
 
 def test_empty_trail_verifies(store: Engine) -> None:
