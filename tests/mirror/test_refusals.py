@@ -7,6 +7,7 @@ to the driver directly) or as a bare OSError (an unreadable file).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,14 @@ def test_code_too_long_for_the_store_is_refused_naming_post_and_element(
     assert snapshot(engine) == (0, 0, 0)
 
 
+# The PostgreSQL database is shared by a worker's tests: the trigger goes again.
+DROP_TRIGGER = {
+    "sqlite": ["DROP TRIGGER refuse_person"],
+    "postgresql": [
+        "DROP TRIGGER refuse_person ON persons",
+        "DROP FUNCTION refuse_person()",
+    ],
+}
 REFUSING_TRIGGER = {
     "sqlite": [
         "CREATE TRIGGER refuse_person BEFORE INSERT ON persons "
@@ -51,12 +60,24 @@ REFUSING_TRIGGER = {
 }
 
 
-def test_store_failure_in_the_bulk_writer_is_a_store_error_changing_nothing(
-    engine: Engine, tmp_path: Path
-) -> None:
+@pytest.fixture
+def refusing(engine: Engine) -> Iterator[Engine]:
+    """The store, with a trigger that fails every write of a person."""
+    _execute(engine, REFUSING_TRIGGER[engine.dialect.name])
+    yield engine
+    _execute(engine, DROP_TRIGGER[engine.dialect.name])
+
+
+def _execute(engine: Engine, statements: list[str]) -> None:
     with engine.begin() as connection:
-        for statement in REFUSING_TRIGGER[engine.dialect.name]:
+        for statement in statements:
             connection.execute(text(statement))
+
+
+def test_store_failure_in_the_bulk_writer_is_a_store_error_changing_nothing(
+    refusing: Engine, tmp_path: Path
+) -> None:
+    engine = refusing
     path = write(tmp_path / "g.xml", [PostSpec(ADULT), PostSpec(OTHER)])
 
     with pytest.raises(StoreError) as caught:
