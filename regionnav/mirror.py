@@ -17,13 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import queue
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +28,9 @@ from sqlalchemy import Connection, Engine, func, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.navet.facts import PostFacts
-from adapters.navet.reader import DeliveryHeader, Post, read_delivery
+from adapters.navet.reader import DeliveryHeader, Post
 from regionnav.errors import DeliveryError, StoreError
+from regionnav.readahead import batches_of
 from regionnav.store.bulk import BulkWriter
 from regionnav.store.models import Delivery, Person, PersonVersion
 
@@ -162,16 +160,12 @@ class _Import:
         self.delivery_id = self._open_delivery()
         self.next_version = self._max_version() + 1
 
-        navet = read_delivery(self.path)
-
-        def apply(batch: list[Post]) -> None:
+        navet = batches_of(self.path, BATCH)
+        for batch in navet:
             self._apply(batch, navet.header)
             if self.progress:
                 total = navet.header.post_count if navet.header else None
                 self.progress(self.counts["posts"], total)
-
-        with navet:
-            _overlapped(_batches(navet.posts(), BATCH), apply)
         kind = _kind(navet.header)
         seconds = time.perf_counter() - started
 
@@ -312,46 +306,3 @@ def _kind(header: DeliveryHeader | None) -> str:
     if header is None or not header.kind:
         return "unknown"
     return header.kind[:20]
-
-
-def _overlapped(
-    batches: Iterator[list[Post]], apply: Callable[[list[Post]], None]
-) -> None:
-    """Parse the next batch while the previous one is written.
-
-    lxml holds the GIL while it parses, but the database drivers release it
-    while SQLite or PostgreSQL do the work, so one writer thread beside the
-    reader uses the second core. The writer is the only thread that touches
-    the connection; the bounded queue keeps at most two batches in memory.
-    An error on either side stops both and is raised here, in the caller's
-    thread, so that its transaction rolls back.
-    """
-    handoff: queue.Queue[list[Post] | None] = queue.Queue(maxsize=1)
-    failure: list[BaseException] = []
-
-    def write() -> None:
-        while (batch := handoff.get()) is not None:
-            if failure:
-                continue
-            try:
-                apply(batch)
-            except BaseException as exc:  # re-raised in the caller's thread
-                failure.append(exc)
-
-    writer = threading.Thread(target=write, name="mirror-writer", daemon=True)
-    writer.start()
-    try:
-        for batch in batches:
-            if failure:
-                break
-            handoff.put(batch)
-    finally:
-        handoff.put(None)
-        writer.join()
-    if failure:
-        raise failure[0]
-
-
-def _batches(posts: Iterator[Post], size: int) -> Iterator[list[Post]]:
-    while batch := list(islice(posts, size)):
-        yield batch

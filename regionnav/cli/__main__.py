@@ -2,4 +2,7 @@
 
 from regionnav.cli import main
 
-main()
+# Guarded: the importer's reading process is started with "spawn", which
+# imports the main module again under another name.
+if __name__ == "__main__":
+    main()
