@@ -72,7 +72,6 @@ class Call:
     runtime: Runtime
     logical_address: str | None = None
     grant: Grant | None = None
-    failure: Exception | None = None
     outcome: str = ""
     results: Counter[str] = field(default_factory=Counter)
     _hooks: list[Callable[[], None]] = field(default_factory=list)
