@@ -62,6 +62,12 @@ SOCKET_TIMEOUT = 10.0
 REQUEST_DEADLINE = 30.0
 MAX_HEADER_BYTES = 64 * 1024
 DRAIN_BYTES = 8 * 1024 * 1024
+# Idle keep-alive connections kept open (cheroot: 10) and the listen backlog
+# (cheroot: 5). With more clients than cheroot's limits, connections were
+# closed after every answer and each request paid a new TLS handshake, and
+# new connections beyond the backlog waited a second for SYN to be resent.
+KEEP_ALIVE_CONNECTIONS = 1000
+LISTEN_BACKLOG = 128
 
 
 def build_server(
@@ -88,6 +94,8 @@ def build_server(
     server.deadlines = _Deadlines(request_deadline)
     server.max_request_body_size = settings.max_body_bytes
     server.max_request_header_size = MAX_HEADER_BYTES
+    server.keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
+    server.request_queue_size = LISTEN_BACKLOG
     server.ConnectionClass = _Connection
     if settings.tls:
         server.ssl_adapter = _TlsAdapter(ContextSource(settings))
