@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from adapters.navet.facts import PostFacts
 from adapters.navet.reader import DeliveryHeader, Post, read_delivery
 from regionnav.errors import DeliveryError, PostError, RegionnavError
 
@@ -90,7 +91,7 @@ class ChildBatches(Batches):
             if kind == "end":
                 return
             if kind == "posts":
-                yield payload
+                yield _unpack(payload)
             elif kind == "post-error":
                 raise PostError(*payload)
             else:
@@ -104,6 +105,24 @@ def batches_of(path: Path, size: int) -> Batches:
     return LocalBatches(path, size)
 
 
+_FACTS = PostFacts.__slots__
+Packed = tuple[list[int], list[tuple[Any, ...]], list[bytes]]
+
+
+def _pack(batch: list[Post]) -> Packed:
+    """Posts as plain lists and tuples, which pickle several times faster."""
+    facts = [tuple(getattr(post.facts, name) for name in _FACTS) for post in batch]
+    return [post.number for post in batch], facts, [post.xml for post in batch]
+
+
+def _unpack(packed: Packed) -> list[Post]:
+    numbers, facts, xml = packed
+    return [
+        Post(number, PostFacts(*values), data)
+        for number, values, data in zip(numbers, facts, xml, strict=True)
+    ]
+
+
 def _read(path: Path, size: int, sending: Connection) -> None:
     """The child: read the delivery and send it on, then say how it ended."""
     message: tuple[str, Any, DeliveryHeader | None]
@@ -111,7 +130,7 @@ def _read(path: Path, size: int, sending: Connection) -> None:
         with read_delivery(path) as navet:
             posts = navet.posts()
             while batch := list(islice(posts, size)):
-                sending.send(("posts", batch, navet.header))
+                sending.send(("posts", _pack(batch), navet.header))
             message = ("end", None, navet.header)
     except PostError as exc:
         message = (
