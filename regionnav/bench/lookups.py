@@ -81,12 +81,17 @@ def sample_ids(hub: Hub, count: int, seed: int = 1) -> list[str]:
 
 
 @contextmanager
-def server(hub: Hub, kind: str, audit: bool = True) -> Iterator[None]:
-    """Run ``regionnav serve`` (``kind="regionnav"``) or the floor app meanwhile."""
+def server(
+    hub: Hub, kind: str, audit: bool = True, threads: int = SERVER_THREADS
+) -> Iterator[None]:
+    """Run ``regionnav serve`` (``kind="regionnav"``) or the floor app meanwhile.
+
+    ``threads`` is the server's worker threads (``server.threads``).
+    """
     environment = dict(os.environ)
     environment.update({
         "REGIONNAV_CONFIG": str(hub.config_path),
-        "REGIONNAV_SERVER_THREADS": str(SERVER_THREADS),
+        "REGIONNAV_SERVER_THREADS": str(threads),
         "REGIONNAV_AUDIT_ENABLED": "true" if audit else "false",
     })  # fmt: skip
     module = "regionnav.cli" if kind == "regionnav" else "regionnav.bench.floor"

@@ -75,6 +75,9 @@ def bench_lookups(
     clients: Annotated[
         str, typer.Option(help="Concurrent clients, comma-separated.")
     ] = "1,8,32",
+    server_threads: Annotated[
+        int, typer.Option(help="Worker threads of every server measured.")
+    ] = 48,
 ) -> None:
     """Lookups per second and latency over mutual TLS, beside the stack's floor.
 
@@ -108,7 +111,7 @@ def bench_lookups(
         "errors", "÷ floor", title=f"Lookups over mutual TLS, {persons:,} persons",
     )  # fmt: skip
     floor: dict[int, float] = {}
-    with lookups.server(hub, "floor"):
+    with lookups.server(hub, "floor", threads=server_threads):
         for level in levels:
             result = lookups.measure(
                 hub, requests.RESIDENTMASTER, bodies[requests.RESIDENTMASTER], level,
@@ -118,7 +121,7 @@ def bench_lookups(
             _row(table, "floor (fixed answer)", "same request", result, 1.0)
     for audit in (True, False):
         label = f"regionnav, audit {'on' if audit else 'off'}"
-        with lookups.server(hub, "regionnav", audit=audit):
+        with lookups.server(hub, "regionnav", audit=audit, threads=server_threads):
             for operation, sample in bodies.items():
                 for level in levels:
                     console.print(f"{label}: {operation.name}, {level} clients …")
@@ -129,7 +132,7 @@ def bench_lookups(
     console.print(table)
 
     big = requests.residentmaster(hub.hsa_id, ids[:1000])
-    with lookups.server(hub, "regionnav", audit=True):
+    with lookups.server(hub, "regionnav", audit=True, threads=server_threads):
         timings = sorted(single(hub.target(requests.RESIDENTMASTER), big, repeat=5))
     console.print(
         f"one 1000-id LookupResidentForFullProfile call (audit on): median "
