@@ -99,7 +99,9 @@ def import_delivery(
         with engine.begin() as connection:
             _lock(connection)
             if _already_imported(connection, checksum):
-                logger.info("delivery %s already imported, skipped", path.name)
+                # Logged by checksum: a file name is chosen by whoever saved
+                # the file and could name a person.
+                logger.info("delivery sha256 %s already imported", checksum[:12])
                 return ImportSummary(path.name, checksum, "-", 0, 0, 0, 0, 0.0, True)
             summary = _Import(connection, path, checksum, progress).run(started)
     except (SQLAlchemyError, driver_error) as exc:
@@ -111,8 +113,8 @@ def import_delivery(
         ) from exc
 
     logger.info(
-        "delivery %s imported: %d posts, %d new, %d changed, %d unchanged",
-        path.name,
+        "delivery sha256 %s imported: %d posts, %d new, %d changed, %d unchanged",
+        checksum[:12],
         summary.posts,
         summary.new,
         summary.changed,
