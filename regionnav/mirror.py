@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,11 +28,13 @@ from sqlalchemy import Connection, Engine, func, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.navet.facts import PostFacts
-from adapters.navet.reader import DeliveryHeader, Post
+from adapters.navet.frames import FramingError
+from adapters.navet.reader import DeliveryHeader
 from regionnav.errors import DeliveryError, StoreError
-from regionnav.readahead import batches_of
+from regionnav.readahead import PackedPost, batches_of
 from regionnav.store.bulk import BulkWriter
-from regionnav.store.models import Delivery, Person, PersonVersion
+from regionnav.store.models import Delivery, PersonVersion
+from regionnav.store.packing import register, shipped_dictionary
 
 logger = logging.getLogger(__name__)
 
@@ -96,14 +98,21 @@ def import_delivery(
     # driver's own (PEP 249), not SQLAlchemy's.
     driver_error: type[Exception] = engine.dialect.loaded_dbapi.Error
     try:
-        with engine.begin() as connection:
-            _lock(connection)
-            if _already_imported(connection, checksum):
-                # Logged by checksum: a file name is chosen by whoever saved
-                # the file and could name a person.
-                logger.info("delivery sha256 %s already imported", checksum[:12])
-                return ImportSummary(path.name, checksum, "-", 0, 0, 0, 0, 0.0, True)
-            summary = _Import(connection, path, checksum, progress).run(started)
+        try:
+            summary = _import_once(
+                engine, path, checksum, progress, started, careful=False
+            )
+        except FramingError as exc:
+            # Rolled back; the general reader reads what the fast one could
+            # not, or says precisely what is wrong with the file.
+            logger.info(
+                "delivery sha256 %s is read again the general way: %s",
+                checksum[:12],
+                exc,
+            )
+            summary = _import_once(
+                engine, path, checksum, progress, started, careful=True
+            )
     except (SQLAlchemyError, driver_error) as exc:
         # Only the first line: the rest of a driver's message may quote the
         # row (a personnummer, a name) that was being written.
@@ -112,6 +121,8 @@ def import_delivery(
             f"import of {path.name} failed in the store: {reason or type(exc).__name__}"
         ) from exc
 
+    if summary.skipped:
+        return summary
     logger.info(
         "delivery sha256 %s imported: %d posts, %d new, %d changed, %d unchanged",
         checksum[:12],
@@ -121,6 +132,25 @@ def import_delivery(
         summary.unchanged,
     )
     return summary
+
+
+def _import_once(
+    engine: Engine,
+    path: Path,
+    checksum: str,
+    progress: Progress | None,
+    started: float,
+    *,
+    careful: bool,
+) -> ImportSummary:
+    with engine.begin() as connection:
+        _lock(connection)
+        if _already_imported(connection, checksum):
+            # Logged by checksum: a file name is chosen by whoever saved the
+            # file and could name a person.
+            logger.info("delivery sha256 %s already imported", checksum[:12])
+            return ImportSummary(path.name, checksum, "-", 0, 0, 0, 0, 0.0, True)
+        return _Import(connection, path, checksum, progress).run(started, careful)
 
 
 def _lock(connection: Connection) -> None:
@@ -158,11 +188,12 @@ class _Import:
         self.bulk = BulkWriter(connection)
         self.imported_at_value = self.bulk.timestamp(self.imported_at)
 
-    def run(self, started: float) -> ImportSummary:
+    def run(self, started: float, careful: bool) -> ImportSummary:
         self.delivery_id = self._open_delivery()
         self.next_version = self._max_version() + 1
+        self.dictionary_id = register(self.connection, shipped_dictionary())
 
-        navet = batches_of(self.path, BATCH)
+        navet = batches_of(self.path, BATCH, careful)
         for batch in navet:
             self._apply(batch, navet.header)
             if self.progress:
@@ -218,9 +249,9 @@ class _Import:
         query = select(func.coalesce(func.max(PersonVersion.id), 0))
         return int(self.connection.execute(query).scalar_one())
 
-    def _apply(self, posts: list[Post], header: DeliveryHeader | None) -> None:
+    def _apply(self, posts: list[PackedPost], header: DeliveryHeader | None) -> None:
         fallback = _fallback_moment(header, self.imported_at)
-        current = self._current_of({post.facts.person_id for post in posts})
+        current = self.bulk.current([post.facts.person_id for post in posts])
         versions: list[tuple[Any, ...]] = []
         persons: dict[str, tuple[Any, ...]] = {}
         links: dict[tuple[str, str], str | None] = {}
@@ -228,7 +259,7 @@ class _Import:
         for post in posts:
             self.counts["posts"] += 1
             facts = post.facts
-            digest = hashlib.sha256(post.xml).digest()
+            digest = post.digest
             valid_from = facts.changed_at or fallback
             known = current.get(facts.person_id)
             if known is not None and known[0] == digest:
@@ -240,7 +271,8 @@ class _Import:
             self.next_version += 1
             versions.append((
                 version_id, facts.person_id, facts.changed_at, valid_from,
-                self.delivery_id, self.imported_at_value, digest, post.xml,
+                self.delivery_id, self.imported_at_value, digest, post.packed,
+                self.dictionary_id,
             ))  # fmt: skip
             if known is None or valid_from >= known[1]:
                 persons[facts.person_id] = self._person_row(
@@ -273,12 +305,6 @@ class _Import:
             facts.avregistreringskod, facts.avregistreringsdatum,
             facts.lan_kod, facts.kommun_kod, facts.folkbokforingsdatum,
         )  # fmt: skip
-
-    def _current_of(self, person_ids: Iterable[str]) -> dict[str, tuple[bytes, int]]:
-        query = select(Person.person_id, Person.digest, Person.valid_from).where(
-            Person.person_id.in_(list(person_ids))
-        )
-        return {row[0]: (row[1], row[2]) for row in self.connection.execute(query)}
 
 
 def _links_of(facts: PostFacts) -> Iterator[tuple[str, str]]:

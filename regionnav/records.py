@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from regionnav.errors import StoreError
 from regionnav.store.models import IdentityLink, Person, PersonVersion
+from regionnav.store.packing import Unpacker, load_dictionary
 
 # SQLite allows 32766 bound parameters; stay well below for both backends.
 CHUNK = 900
@@ -67,7 +68,8 @@ class Records:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._current = _CurrentRead(engine.dialect.name)
+        self._unpacker = Unpacker(self._dictionary)
+        self._current = _CurrentRead(engine.dialect.name, self._unpacker)
 
     def current(self, person_ids: Sequence[str]) -> dict[str, StoredPerson]:
         """The current record of each id that the mirror knows.
@@ -122,8 +124,11 @@ class Records:
                     ),
                 )
                 for version in connection.execute(query).all():
+                    post = self._unpacker.unpack(
+                        version.dictionary_id, version.post_xml
+                    )
                     found[version.person_id] = StoredPerson.of_post(
-                        version.post_xml, version.valid_from
+                        post, version.valid_from
                     )
         return found
 
@@ -134,6 +139,10 @@ class Records:
         ).where(or_(IdentityLink.old_id == person_id, IdentityLink.new_id == person_id))
         with self._engine.connect() as connection:
             return [(row[0], row[1], row[2]) for row in connection.execute(query)]
+
+    def _dictionary(self, dictionary_id: int) -> bytes:
+        with self._engine.connect() as connection:
+            return load_dictionary(connection, dictionary_id)
 
     def count(self) -> int:
         with self._engine.connect() as connection:
@@ -155,8 +164,9 @@ class _CurrentRead:
     more are read inside one.
     """
 
-    def __init__(self, dialect: str) -> None:
+    def __init__(self, dialect: str, unpacker: Unpacker) -> None:
         self._postgresql = dialect == "postgresql"
+        self._unpacker = unpacker
         self._sqlite_in: dict[int, str] = {}
 
     def read(self, connection: Any, ids: list[str]) -> dict[str, StoredPerson]:
@@ -164,7 +174,7 @@ class _CurrentRead:
         found: dict[str, StoredPerson] = {}
         if self._postgresql:
             cursor.execute(_SELECT_CURRENT + "= ANY(%s)", (ids,))
-            found.update(_stored(row, True) for row in cursor.fetchall())
+            found.update(self._stored(row, True) for row in cursor.fetchall())
             cursor.close()
             return found
 
@@ -173,11 +183,22 @@ class _CurrentRead:
             cursor.execute("BEGIN")
         for chunk in chunks:
             cursor.execute(self._sqlite_in_list(len(chunk)), chunk)
-            found.update(_stored(row, False) for row in cursor.fetchall())
+            found.update(self._stored(row, False) for row in cursor.fetchall())
         if len(chunks) > 1:
             cursor.execute("COMMIT")
         cursor.close()
         return found
+
+    def _stored(self, row: Any, typed: bool) -> tuple[str, StoredPerson]:
+        pid, kind, valid_from, sekretess, skyddad, kod, datum, lan, kommun = row[:9]
+        if not typed:
+            # SQLite has no boolean type: the flags come back as 0 and 1.
+            sekretess, skyddad = bool(sekretess), bool(skyddad)
+        post = self._unpacker.unpack(row[10], row[9])
+        person = StoredPerson(
+            pid, kind, valid_from, sekretess, skyddad, kod, datum, lan, kommun, post
+        )
+        return pid, person
 
     def _sqlite_in_list(self, count: int) -> str:
         sql = self._sqlite_in.get(count)
@@ -191,20 +212,9 @@ class _CurrentRead:
 _SELECT_CURRENT = (
     "SELECT p.person_id, p.id_kind, p.valid_from, p.sekretessmarkering, "
     "p.skyddad_folkbokforing, p.avregistreringskod, p.avregistreringsdatum, "
-    "p.lan_kod, p.kommun_kod, v.post_xml FROM persons p "
+    "p.lan_kod, p.kommun_kod, v.post_xml, v.dictionary_id FROM persons p "
     "JOIN person_versions v ON v.id = p.version_id WHERE p.person_id "
 )
-
-
-def _stored(row: Any, typed: bool) -> tuple[str, StoredPerson]:
-    pid, kind, valid_from, sekretess, skyddad, kod, datum, lan, kommun, post = row
-    if not typed:
-        # SQLite has no boolean type: the flags come back as 0 and 1.
-        sekretess, skyddad = bool(sekretess), bool(skyddad)
-    person = StoredPerson(
-        pid, kind, valid_from, sekretess, skyddad, kod, datum, lan, kommun, post
-    )
-    return pid, person
 
 
 def _unreadable(exc: BaseException) -> StoreError:

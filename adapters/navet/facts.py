@@ -13,6 +13,7 @@ legacy one-letter codes, incomplete dates) pass.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -30,9 +31,12 @@ KNOWN_PERSON_ID_CHILDREN = ID_TAGS | {
 MAX_POST_BYTES = 1_000_000
 
 
-@dataclass(frozen=True, slots=True)
-class PostFacts:
-    """What the mirror needs to know about one post; see :func:`facts_of`."""
+class PostFacts(NamedTuple):
+    """What the mirror needs to know about one post; see :func:`facts_of`.
+
+    A named tuple: an import makes one for every post, and a tuple is made
+    several times faster than a frozen dataclass.
+    """
 
     person_id: str
     id_kind: str

@@ -13,6 +13,7 @@ delivers ISO-8859-1, UTF-8 is accepted as well.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Generator, Iterator
@@ -45,12 +46,14 @@ class Post:
     """One ``Folkbokforingspost``: its 1-based place in the file, facts and bytes.
 
     ``xml`` is the element serialised as UTF-8 without XML declaration or tail;
-    every element, attribute and ``xsi:nil`` is kept as delivered.
+    every element, attribute and ``xsi:nil`` is kept as delivered. ``digest``
+    is its SHA-256, which tells an unchanged post from a changed one.
     """
 
     number: int
     facts: PostFacts
     xml: bytes
+    digest: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +163,7 @@ class NavetFile:
                 count += 1
                 yield self._take(element, count, name)
             elif event == "end" and element.tag == HEADER:
-                self.header = _header(element, name)
+                self.header = read_header(element, name)
             elif event == "end" and element.tag == POSTS:
                 posts_seen = True
 
@@ -191,7 +194,7 @@ class NavetFile:
         while element.getprevious() is not None:
             del parent[0]
         self._posts_parent = parent
-        return Post(number, facts, xml)
+        return Post(number, facts, xml, hashlib.sha256(xml).digest())
 
 
 def read_delivery(path: Path) -> NavetFile:
@@ -199,7 +202,9 @@ def read_delivery(path: Path) -> NavetFile:
     return NavetFile(Path(path))
 
 
-def _header(element: etree._Element, name: str) -> DeliveryHeader:
+def read_header(element: etree._Element, name: str) -> DeliveryHeader:
+    """The header of file ``name``; raises DeliveryError for a broken count."""
+
     def text(path: str) -> str | None:
         value = element.findtext(path)
         return (value.strip() or None) if value is not None else None

@@ -27,7 +27,7 @@ from sqlalchemy import Connection
 
 VERSION_COLUMNS = (
     "id", "person_id", "changed_at", "valid_from", "delivery_id", "imported_at",
-    "digest", "post_xml",
+    "digest", "post_xml", "dictionary_id",
 )  # fmt: skip
 PERSON_COLUMNS = (
     "person_id", "id_kind", "version_id", "valid_from", "digest",
@@ -37,7 +37,7 @@ PERSON_COLUMNS = (
 LINK_COLUMNS = ("old_id", "new_id", "reason", "delivery_id")
 DIGEST = 32
 
-VersionRow = tuple[int, str, int | None, int, int, Any, bytes, bytes]
+VersionRow = tuple[int, str, int | None, int, int, Any, bytes, bytes, int | None]
 PersonRow = tuple[Any, ...]
 
 
@@ -94,6 +94,20 @@ class BulkWriter:
             cursor.execute(_SQLITE_PERSONS, (digests, json.dumps(values)))
         cursor.close()
 
+    def current(self, person_ids: Sequence[str]) -> dict[str, tuple[bytes, int]]:
+        """``(digest, valid_from)`` of the current record of each known id."""
+        cursor = self._dbapi.cursor()
+        if self._postgres:
+            cursor.execute(_CURRENT + "= ANY(%s)", (list(person_ids),))
+        else:
+            cursor.execute(
+                _CURRENT + "IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(person_ids)),),
+            )
+        found = {row[0]: (bytes(row[1]), row[2]) for row in cursor.fetchall()}
+        cursor.close()
+        return found
+
     def links(self, rows: Sequence[tuple[Any, ...]]) -> None:
         cursor = self._dbapi.cursor()
         cursor.executemany(self._upsert_link, rows)
@@ -108,8 +122,8 @@ def _sqlite_version_parameters(rows: Sequence[VersionRow]) -> tuple[Any, ...]:
     for row in rows:
         values.append((row[0], row[1], row[2], row[3], offset, len(row[7])))
         offset += len(row[7])
-    # Every row of one batch shares its delivery and import time.
-    return rows[0][4], rows[0][5], digests, posts, json.dumps(values)
+    # Every row of one batch shares its delivery, import time and dictionary.
+    return rows[0][4], rows[0][5], digests, posts, rows[0][8], json.dumps(values)
 
 
 def _marks(mark: str, count: int) -> str:
@@ -126,12 +140,14 @@ def _replace_on_conflict() -> str:
     return f" ON CONFLICT (person_id) DO UPDATE SET {changes}"
 
 
+_CURRENT = "SELECT person_id, digest, valid_from FROM persons WHERE person_id "
+
 _SQLITE_VERSIONS = _insert_sql(
     "person_versions",
     VERSION_COLUMNS,
     "SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, ?, ?, "
     f"substr(?, j.key * {DIGEST} + 1, {DIGEST}), "
-    "substr(?, (j.value ->> 4) + 1, j.value ->> 5) FROM json_each(?) AS j",
+    "substr(?, (j.value ->> 4) + 1, j.value ->> 5), ? FROM json_each(?) AS j",
 )
 
 # ``WHERE true`` keeps SQLite from reading ON CONFLICT as part of the join.

@@ -1,7 +1,8 @@
 """The tables of the mirror.
 
 ``person_versions`` holds every post ever imported, whole and untouched, as the
-UTF-8 bytes of its ``Folkbokforingspost`` element; ``persons`` points at the
+UTF-8 bytes of its ``Folkbokforingspost`` element (compressed, see
+:mod:`regionnav.store.packing`); ``persons`` points at the
 current version of each identity and carries the facts that lookups filter on
 (protection flags, deregistration, kommun). ``valid_from`` orders versions in
 time: the post's ``andringstidpunkt`` or, when Navet left it out, the
@@ -67,6 +68,20 @@ class PersonVersion(Base):
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     digest: Mapped[bytes] = mapped_column(LargeBinary(32))
     post_xml: Mapped[bytes] = mapped_column(LargeBinary)
+    # NULL: post_xml is the post itself; else compressed with this dictionary.
+    dictionary_id: Mapped[int | None] = mapped_column(
+        ForeignKey("post_dictionaries.id")
+    )
+
+
+class PostDictionary(Base):
+    """A zstd dictionary that stored posts were compressed with; never deleted."""
+
+    __tablename__ = "post_dictionaries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Person(Base):

@@ -32,7 +32,10 @@ def _every_file_is_large(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_child_read_imports_the_same_posts(engine: Engine, tmp_path: Path) -> None:
     specs = [PostSpec(ADULT), PostSpec(OTHER, surname="Öberg"), PostSpec(CHILD)]
     path = write(tmp_path / "g.xml", specs)
-    assert isinstance(readahead.batches_of(path, 2), readahead.ChildBatches)
+    assert isinstance(readahead.batches_of(path, 2), readahead.SegmentBatches)
+    assert isinstance(
+        readahead.batches_of(path, 2, careful=True), readahead.ChildBatches
+    )
 
     summary = import_delivery(engine, path)
     stored = Records(engine).current([ADULT, OTHER, CHILD])
