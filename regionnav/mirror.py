@@ -279,9 +279,10 @@ class _Import:
                     facts, version_id, valid_from, digest
                 )
                 current[facts.person_id] = (digest, valid_from)
-            reason = _link_reason(facts)
-            for link in _links_of(facts):
-                links[link] = reason or links.get(link)
+            if facts.hanvisningar:
+                reason = _link_reason(facts)
+                for link in _links_of(facts):
+                    links[link] = reason or links.get(link)
 
         if versions:
             self.bulk.versions(versions)
@@ -299,9 +300,9 @@ class _Import:
         self, facts: PostFacts, version_id: int, valid_from: int, digest: bytes
     ) -> tuple[Any, ...]:
         return (
+            # Both drivers take booleans (SQLite's as 0 and 1).
             facts.person_id, facts.id_kind, version_id, valid_from, digest,
-            self.bulk.flag(facts.sekretessmarkering),
-            self.bulk.flag(facts.skyddad_folkbokforing),
+            facts.sekretessmarkering, facts.skyddad_folkbokforing,
             facts.avregistreringskod, facts.avregistreringsdatum,
             facts.lan_kod, facts.kommun_kod, facts.folkbokforingsdatum,
         )  # fmt: skip

@@ -27,6 +27,7 @@ ever agrees with it, faster.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Generator
@@ -66,6 +67,11 @@ XML_WHITESPACE = b" \t\r\n"
 _DECLARATION = re.compile(rb"""\s*<\?xml[^>]*\?>""")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']+)["']""")
 _DEFAULT_NAMESPACE = re.compile(rb"xmlns\s*=")
+# A post's start tag with its attributes, whose values may hold a ">".
+_START_TAG = re.compile(
+    rb"""<Folkbokforingspost((?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*>"""
+)
+_ATTRIBUTE_NAME = re.compile(rb"""([^\s=]+)\s*=\s*(?:"[^"]*"|'[^']*')""")
 PLAIN_ENCODINGS = {b"utf-8": "UTF-8", b"iso-8859-1": "ISO-8859-1"}
 
 
@@ -79,8 +85,8 @@ class Plan:
 
     header: DeliveryHeader | None
     encoding: str
-    # The root's prefixed namespace declarations, each with how to tell that a
-    # post's start tag already makes it.
+    # The root's prefixed namespace declarations, each as the attribute's name
+    # (``xmlns:xsi``) and the whole attribute.
     declarations: tuple[tuple[bytes, bytes], ...]
     # Byte ranges, each starting at a post's start tag, together all posts.
     segments: tuple[tuple[int, int], ...]
@@ -88,7 +94,7 @@ class Plan:
     @property
     def opening(self) -> bytes:
         """A start tag that declares what the root declares, to parse posts in."""
-        return b"<w" + b"".join(text for _marker, text in self.declarations) + b">"
+        return b"<w" + b"".join(text for _name, text in self.declarations) + b">"
 
     def check_count(self, count: int) -> None:
         expected = self.header.post_count if self.header else None
@@ -97,10 +103,11 @@ class Plan:
 
 
 def plan(
-    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, segment_bytes: int = SEGMENT
+    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, segment_bytes: int | None = None
 ) -> Plan:
     """Check everything around the posts and cut the posts into segments.
 
+    ``segment_bytes`` is :data:`SEGMENT` (read at each call) unless given.
     Raises :class:`FramingError` for a file that is not plain or whose
     document around the posts is broken.
     """
@@ -117,7 +124,9 @@ def plan(
             last = _last_end(stream, first, size)
             stream.seek(last)
             tail = stream.read()
-            starts = _segment_starts(stream, first, last, segment_bytes)
+            starts = _segment_starts(
+                stream, first, last, SEGMENT if segment_bytes is None else segment_bytes
+            )
     except OSError as exc:
         raise FramingError(f"cannot be read: {exc.strerror}") from exc
 
@@ -154,11 +163,15 @@ def read_segment(
         raise FramingError("the file changed while it was read")
     if b"<!" in data or b"<?" in data:
         raise FramingError("comments, CDATA sections or instructions")
+    if layout.encoding != "UTF-8":
+        # Once for the segment, not per post; tags are ASCII, so they stay
+        # where a byte search finds them.
+        data = data.decode("latin-1").encode()
 
     spans = _post_spans(data)
     # One parse for the whole segment, inside the root's namespace
     # declarations: a document per post would cost half as much again.
-    parser = etree.XMLParser(encoding=layout.encoding, **xmlsafe.PARSER_OPTIONS)
+    parser = etree.XMLParser(encoding="UTF-8", **xmlsafe.PARSER_OPTIONS)
     try:
         wrapper = etree.fromstring(layout.opening + data + CLOSING, parser)
     except etree.XMLSyntaxError as exc:
@@ -222,8 +235,7 @@ class _Skeleton:
             events=("start", "end"), **xmlsafe.PARSER_OPTIONS
         )
         self.header: DeliveryHeader | None = None
-        # The root's prefixed namespace declarations, each with how to tell
-        # that a post's start tag already makes it.
+        # The root's prefixed namespace declarations, as in Plan.
         self.declarations: list[tuple[bytes, bytes]] = []
         self._root_seen = self._posts_seen = self._placeholder_seen = False
 
@@ -278,22 +290,43 @@ def _post(element: etree._Element, frame: bytes, number: int, layout: Plan) -> P
 
     # The general reader writes each post out with the namespaces declared on
     # the root (xsi, for nil) declared on the post itself. So does this one.
-    start_tag = frame[: frame.find(b">")]
-    missing = b"".join(
-        declaration
-        for marker, declaration in layout.declarations
-        if marker not in start_tag
-    )
-    if missing:
-        frame = START + missing + frame[len(START) :]
-    xml = frame if layout.encoding == "UTF-8" else frame.decode("latin-1").encode()
-    return Post(number, facts, xml, hashlib.sha256(xml).digest())
+    if layout.declarations:
+        own = _attribute_names(frame)
+        missing = b"".join(
+            text for name, text in layout.declarations if name not in own
+        )
+        if missing:
+            frame = START + missing + frame[len(START) :]
+    return Post(number, facts, frame, hashlib.sha256(frame).digest())
+
+
+def _attribute_names(frame: bytes) -> frozenset[bytes]:
+    """The attribute names on a post's start tag.
+
+    Read by pattern, not up to the first ``>`` alone: a value may hold one,
+    and an ``=`` may have whitespace around it.
+    """
+    names = _names_of_start_tag(frame[: frame.find(b">") + 1])
+    if names is not None:
+        return names
+    # That ">" was inside a value: the start tag goes on.
+    tag = _START_TAG.match(frame)
+    if tag is None:
+        raise FramingError("a post's start tag is not plain")
+    return frozenset(_ATTRIBUTE_NAME.findall(tag.group(1)))
+
+
+# A delivery's posts share a start tag or two: each is read once.
+@functools.lru_cache(maxsize=64)
+def _names_of_start_tag(candidate: bytes) -> frozenset[bytes] | None:
+    tag = _START_TAG.fullmatch(candidate)
+    return None if tag is None else frozenset(_ATTRIBUTE_NAME.findall(tag.group(1)))
 
 
 def _declaration(prefix: str, uri: str) -> tuple[bytes, bytes]:
     # lxml writes the URI escaped and in ASCII, right for either encoding.
     empty = etree.tostring(etree.Element("w", nsmap={prefix: uri}))
-    return f"xmlns:{prefix}=".encode(), empty[len(b"<w") : -len(b"/>")]
+    return f"xmlns:{prefix}".encode(), empty[len(b"<w") : -len(b"/>")]
 
 
 def _header_of(element: etree._Element) -> DeliveryHeader:
@@ -309,6 +342,9 @@ def _plain_encoding(start: bytes) -> str:
     if declaration is None:
         if start.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
             raise FramingError("a byte order mark")
+        # A declaration longer than ``start`` could name another encoding.
+        if start.lstrip(XML_WHITESPACE).startswith(b"<?"):
+            raise FramingError("an XML declaration too long to read")
         return "UTF-8"
     named = _ENCODING.search(declaration.group(0))
     if named is None:
@@ -363,8 +399,9 @@ def _segment_starts(
     while target < last:
         stream.seek(target)
         found = _next_start(stream.read(BOUNDARY_WINDOW), 0)
-        # No start tag this close (a very long post): the segment goes on.
-        if found is not None and target + found < last:
+        # No start tag this close, or the one the last segment starts at (a
+        # post longer than a segment): the segment goes on.
+        if found is not None and starts[-1] < target + found < last:
             starts.append(target + found)
         target += segment_bytes
     return starts

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from io import BufferedReader
 from pathlib import Path
 from types import TracebackType
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -41,8 +42,7 @@ _POSITION = re.compile(r",? line \d+, column \d+$")
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)""")
 
 
-@dataclass(frozen=True, slots=True)
-class Post:
+class Post(NamedTuple):
     """One ``Folkbokforingspost``: its 1-based place in the file, facts and bytes.
 
     ``xml`` is the element serialised as UTF-8 without XML declaration or tail;

@@ -3,14 +3,8 @@
 SQLAlchemy's per-row parameter processing costs more than the database itself
 when a delivery brings hundreds of thousands of posts, so the importer writes
 rows as plain tuples through the DBAPI cursor of its own connection (same
-transaction, same atomicity).
-
-On SQLite a whole batch goes in as ONE statement: the row values as a JSON
-array read with ``json_each``, and the post bytes and digests as two long
-blobs cut apart with ``substr``. The driver releases the GIL while SQLite
-runs a statement, so the importer's parsing thread keeps working meanwhile;
-row by row (``executemany``) the two threads would hand the GIL back and forth
-for every row and crawl. PostgreSQL gets ``COPY`` for the version rows.
+transaction, same atomicity): ``executemany`` on SQLite, where a statement
+per row is cheap, and ``COPY`` for PostgreSQL's version rows.
 
 The column lists below must match ``models.py``; the mirror tests read every
 column back on both backends.
@@ -35,7 +29,6 @@ PERSON_COLUMNS = (
     "avregistreringsdatum", "lan_kod", "kommun_kod", "folkbokforingsdatum",
 )  # fmt: skip
 LINK_COLUMNS = ("old_id", "new_id", "reason", "delivery_id")
-DIGEST = 32
 
 VersionRow = tuple[int, str, int | None, int, int, Any, bytes, bytes, int | None]
 PersonRow = tuple[Any, ...]
@@ -54,6 +47,11 @@ class BulkWriter:
             # A GN/GS reason learnt from either record of the pair is never lost.
             + "reason = COALESCE(excluded.reason, identity_links.reason)"
         )
+        self._insert_version = _insert_sql(
+            "person_versions",
+            VERSION_COLUMNS,
+            f"VALUES ({_marks(mark, len(VERSION_COLUMNS))})",
+        )
         self._upsert_person = (
             _insert_sql(
                 "persons",
@@ -70,9 +68,6 @@ class BulkWriter:
         # SQLAlchemy's SQLite DateTime storage format, naive UTC.
         return moment.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
-    def flag(self, value: bool) -> Any:
-        return value if self._postgres else int(value)
-
     def versions(self, rows: Sequence[VersionRow]) -> None:
         cursor = self._dbapi.cursor()
         if self._postgres:
@@ -81,17 +76,12 @@ class BulkWriter:
                 for row in rows:
                     copy.write_row(row)
         else:
-            cursor.execute(_SQLITE_VERSIONS, _sqlite_version_parameters(rows))
+            cursor.executemany(self._insert_version, rows)
         cursor.close()
 
     def persons(self, rows: Sequence[PersonRow]) -> None:
         cursor = self._dbapi.cursor()
-        if self._postgres:
-            cursor.executemany(self._upsert_person, rows)
-        else:
-            digests = b"".join(row[4] for row in rows)
-            values = [row[:4] + row[5:] for row in rows]
-            cursor.execute(_SQLITE_PERSONS, (digests, json.dumps(values)))
+        cursor.executemany(self._upsert_person, rows)
         cursor.close()
 
     def current(self, person_ids: Sequence[str]) -> dict[str, tuple[bytes, int]]:
@@ -114,18 +104,6 @@ class BulkWriter:
         cursor.close()
 
 
-def _sqlite_version_parameters(rows: Sequence[VersionRow]) -> tuple[Any, ...]:
-    posts = b"".join(row[7] for row in rows)
-    digests = b"".join(row[6] for row in rows)
-    values = []
-    offset = 0
-    for row in rows:
-        values.append((row[0], row[1], row[2], row[3], offset, len(row[7])))
-        offset += len(row[7])
-    # Every row of one batch shares its delivery, import time and dictionary.
-    return rows[0][4], rows[0][5], digests, posts, rows[0][8], json.dumps(values)
-
-
 def _marks(mark: str, count: int) -> str:
     return ", ".join([mark] * count)
 
@@ -141,24 +119,3 @@ def _replace_on_conflict() -> str:
 
 
 _CURRENT = "SELECT person_id, digest, valid_from FROM persons WHERE person_id "
-
-_SQLITE_VERSIONS = _insert_sql(
-    "person_versions",
-    VERSION_COLUMNS,
-    "SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, ?, ?, "
-    f"substr(?, j.key * {DIGEST} + 1, {DIGEST}), "
-    "substr(?, (j.value ->> 4) + 1, j.value ->> 5), ? FROM json_each(?) AS j",
-)
-
-# ``WHERE true`` keeps SQLite from reading ON CONFLICT as part of the join.
-_SQLITE_PERSONS = (
-    _insert_sql(
-        "persons",
-        PERSON_COLUMNS,
-        "SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, "
-        f"substr(?, j.key * {DIGEST} + 1, {DIGEST}), "
-        "j.value ->> 4, j.value ->> 5, j.value ->> 6, j.value ->> 7, j.value ->> 8, "
-        "j.value ->> 9, j.value ->> 10 FROM json_each(?) AS j WHERE true",
-    )
-    + _replace_on_conflict()
-)
