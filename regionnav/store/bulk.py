@@ -4,7 +4,9 @@ SQLAlchemy's per-row parameter processing costs more than the database itself
 when a delivery brings hundreds of thousands of posts, so the importer writes
 rows as plain tuples through the DBAPI cursor of its own connection (same
 transaction, same atomicity): ``executemany`` on SQLite, where a statement
-per row is cheap, and ``COPY`` for PostgreSQL's version rows.
+per row is cheap, and binary ``COPY`` on PostgreSQL, where it is not. The
+person rows, which replace earlier ones, are copied into a temporary table
+and merged from there in one statement.
 
 The column lists below must match ``models.py``; the mirror tests read every
 column back on both backends.
@@ -29,6 +31,15 @@ PERSON_COLUMNS = (
     "avregistreringsdatum", "lan_kod", "kommun_kod", "folkbokforingsdatum",
 )  # fmt: skip
 LINK_COLUMNS = ("old_id", "new_id", "reason", "delivery_id")
+# PostgreSQL types for binary COPY, in the column orders above.
+VERSION_TYPES = (
+    "int8", "varchar", "int8", "int8", "int4", "timestamptz", "bytea", "bytea", "int4",
+)  # fmt: skip
+PERSON_TYPES = (
+    "varchar", "varchar", "int8", "int8", "bytea", "bool", "bool", "varchar",
+    "varchar", "varchar", "varchar", "varchar",
+)  # fmt: skip
+STAGED_PERSONS = "regionnav_import_persons"
 
 VersionRow = tuple[int, str, int | None, int, int, Any, bytes, bytes, int | None]
 PersonRow = tuple[Any, ...]
@@ -60,6 +71,7 @@ class BulkWriter:
             )
             + _replace_on_conflict()
         )
+        self._staged = False
 
     def timestamp(self, moment: datetime) -> Any:
         """A timezone-aware UTC time as each driver stores it for the models."""
@@ -71,17 +83,33 @@ class BulkWriter:
     def versions(self, rows: Sequence[VersionRow]) -> None:
         cursor = self._dbapi.cursor()
         if self._postgres:
-            columns = ", ".join(VERSION_COLUMNS)
-            with cursor.copy(f"COPY person_versions ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            _copy(cursor, "person_versions", VERSION_COLUMNS, VERSION_TYPES, rows)
         else:
             cursor.executemany(self._insert_version, rows)
         cursor.close()
 
     def persons(self, rows: Sequence[PersonRow]) -> None:
+        """Insert or replace current records; ``rows`` name each person once."""
         cursor = self._dbapi.cursor()
-        cursor.executemany(self._upsert_person, rows)
+        if self._postgres:
+            if not self._staged:
+                # Gone at the end of the import's transaction, whatever its end.
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {STAGED_PERSONS} "
+                    "(LIKE persons) ON COMMIT DROP"
+                )
+                self._staged = True
+            _copy(cursor, STAGED_PERSONS, PERSON_COLUMNS, PERSON_TYPES, rows)
+            columns = ", ".join(PERSON_COLUMNS)
+            cursor.execute(
+                _insert_sql(
+                    "persons", PERSON_COLUMNS, f"SELECT {columns} FROM {STAGED_PERSONS}"
+                )
+                + _replace_on_conflict()
+            )
+            cursor.execute(f"TRUNCATE {STAGED_PERSONS}")
+        else:
+            cursor.executemany(self._upsert_person, rows)
         cursor.close()
 
     def current(self, person_ids: Sequence[str]) -> dict[str, tuple[bytes, int]]:
@@ -102,6 +130,20 @@ class BulkWriter:
         cursor = self._dbapi.cursor()
         cursor.executemany(self._upsert_link, rows)
         cursor.close()
+
+
+def _copy(
+    cursor: Any,
+    table: str,
+    columns: Sequence[str],
+    types: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+) -> None:
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+    with cursor.copy(statement) as copy:
+        copy.set_types(list(types))
+        for row in rows:
+            copy.write_row(row)
 
 
 def _marks(mark: str, count: int) -> str:
