@@ -75,6 +75,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8443
     threads: int = 16
+    processes: int = 1
     tls: bool = True
     certfile: Path | None = None
     keyfile: Path | None = None
@@ -236,6 +237,7 @@ def _to_int(key: str, value: Any) -> int:
 INT_RANGES: dict[str, tuple[int, int]] = {
     "server.port": (0, 65535),
     "server.threads": (1, 1024),
+    "server.processes": (1, 64),
     "server.max_body_bytes": (1, 2**31 - 1),
 }
 

@@ -8,11 +8,16 @@ top of this is the cost of Regionnav itself.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from cheroot import wsgi
+
 from regionnav import config
-from regionnav.transport import build_server
+from regionnav.config import Config
+from regionnav.transport import processes
+from regionnav.transport.middleware import WsgiApp
 
 RESPONSE = (
     b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -34,16 +39,16 @@ def floor_app(
     return [RESPONSE]
 
 
+def fixed_app(_config: Config) -> tuple[WsgiApp, Callable[[], None]]:
+    return floor_app, lambda: None
+
+
 def main() -> None:
-    server = build_server(config.load(), floor_app)
-    server.prepare()
-    print("floor serving", flush=True)
-    try:
-        server.serve()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
+    def announce(_server: wsgi.Server, _app: WsgiApp) -> None:
+        print("floor serving", flush=True)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        processes.serve(config.load(), fixed_app, announce)
 
 
 if __name__ == "__main__":

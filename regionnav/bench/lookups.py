@@ -80,18 +80,22 @@ def sample_ids(hub: Hub, count: int, seed: int = 1) -> list[str]:
     return random.Random(seed).sample(ids, min(count, len(ids)))  # noqa: S311
 
 
-@contextmanager
-def server(
-    hub: Hub, kind: str, audit: bool = True, threads: int = SERVER_THREADS
-) -> Iterator[None]:
-    """Run ``regionnav serve`` (``kind="regionnav"``) or the floor app meanwhile.
+@dataclass(frozen=True)
+class Shape:
+    """How every measured server runs: ``server.threads`` and ``server.processes``."""
 
-    ``threads`` is the server's worker threads (``server.threads``).
-    """
+    threads: int = SERVER_THREADS
+    processes: int = 1
+
+
+@contextmanager
+def server(hub: Hub, kind: str, shape: Shape, audit: bool = True) -> Iterator[None]:
+    """Run ``regionnav serve`` (``kind="regionnav"``) or the floor app meanwhile."""
     environment = dict(os.environ)
     environment.update({
         "REGIONNAV_CONFIG": str(hub.config_path),
-        "REGIONNAV_SERVER_THREADS": str(threads),
+        "REGIONNAV_SERVER_THREADS": str(shape.threads),
+        "REGIONNAV_SERVER_PROCESSES": str(shape.processes),
         "REGIONNAV_AUDIT_ENABLED": "true" if audit else "false",
     })  # fmt: skip
     module = "regionnav.cli" if kind == "regionnav" else "regionnav.bench.floor"

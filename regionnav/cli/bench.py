@@ -67,6 +67,7 @@ def bench_import(
 
 @bench.command("lookups")
 def bench_lookups(
+    *,
     persons: Annotated[int, typer.Option(help="Persons in the mirror.")] = 200_000,
     workdir: Annotated[
         Path, typer.Option(help="Where the benchmark hub and its data live.")
@@ -76,8 +77,11 @@ def bench_lookups(
         str, typer.Option(help="Concurrent clients, comma-separated.")
     ] = "1,8,32",
     server_threads: Annotated[
-        int, typer.Option(help="Worker threads of every server measured.")
+        int, typer.Option(help="Worker threads of every server process measured.")
     ] = 48,
+    server_processes: Annotated[
+        int, typer.Option(help="Processes of every server measured.")
+    ] = 1,
 ) -> None:
     """Lookups per second and latency over mutual TLS, beside the stack's floor.
 
@@ -111,7 +115,8 @@ def bench_lookups(
         "errors", "÷ floor", title=f"Lookups over mutual TLS, {persons:,} persons",
     )  # fmt: skip
     floor: dict[int, float] = {}
-    with lookups.server(hub, "floor", threads=server_threads):
+    shape = lookups.Shape(server_threads, server_processes)
+    with lookups.server(hub, "floor", shape):
         for level in levels:
             result = lookups.measure(
                 hub, requests.RESIDENTMASTER, bodies[requests.RESIDENTMASTER], level,
@@ -121,7 +126,7 @@ def bench_lookups(
             _row(table, "floor (fixed answer)", "same request", result, 1.0)
     for audit in (True, False):
         label = f"regionnav, audit {'on' if audit else 'off'}"
-        with lookups.server(hub, "regionnav", audit=audit, threads=server_threads):
+        with lookups.server(hub, "regionnav", shape, audit=audit):
             for operation, sample in bodies.items():
                 for level in levels:
                     console.print(f"{label}: {operation.name}, {level} clients …")
@@ -132,7 +137,7 @@ def bench_lookups(
     console.print(table)
 
     big = requests.residentmaster(hub.hsa_id, ids[:1000])
-    with lookups.server(hub, "regionnav", audit=True, threads=server_threads):
+    with lookups.server(hub, "regionnav", shape, audit=True):
         timings = sorted(single(hub.target(requests.RESIDENTMASTER), big, repeat=5))
     console.print(
         f"one 1000-id LookupResidentForFullProfile call (audit on): median "

@@ -89,6 +89,8 @@ def build_server(
         (settings.host, settings.port),
         ConsumerIdentity(app, settings),
         numthreads=settings.threads,
+        # Several processes share one port: the kernel deals out connections.
+        reuse_port=settings.processes > 1,
     )
     server.timeout = socket_timeout
     server.deadlines = _Deadlines(request_deadline)

@@ -1,0 +1,175 @@
+"""Serving one port from several processes.
+
+One Python process runs its requests one at a time on the interpreter lock,
+however many threads it has, so on a machine with more than one core
+``server.processes`` processes serve the same port side by side (the kernel
+deals out the connections: ``SO_REUSEPORT``). Each builds its own application
+from a :data:`Factory`, with its own database connections; the audit trail is
+built for several writing processes. The first process is the one started;
+the others end with it, whether it is stopped, interrupted or killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import multiprocessing.connection
+import signal
+import socket
+import threading
+from collections.abc import Callable
+from multiprocessing.process import BaseProcess
+from types import FrameType
+
+from cheroot import wsgi
+
+from regionnav import logs
+from regionnav.config import Config
+from regionnav.errors import ConfigError, RegionnavError
+from regionnav.transport.middleware import WsgiApp
+from regionnav.transport.server import build_server
+
+logger = logging.getLogger(__name__)
+
+# Builds the application in a serving process: the application and what to
+# call when that process stops. A module-level function, so that the other
+# processes can be given it.
+Factory = Callable[[Config], tuple[WsgiApp, Callable[[], None]]]
+Started = Callable[[wsgi.Server, WsgiApp], None]
+
+
+def serve(config: Config, factory: Factory, started: Started | None = None) -> None:
+    """Serve until interrupted (Ctrl-C or SIGTERM), in server.processes processes.
+
+    ``started`` is called with the first process's server and application
+    once it listens. If another serving process ends on its own, all stop
+    and :class:`~regionnav.errors.RegionnavError` is raised: half a server
+    that looks whole helps no one, a stopped one gets restarted.
+    Raises :class:`~regionnav.errors.ConfigError` when several processes are
+    asked for on an ephemeral port (0), which they could not share, and
+    ``OSError`` when the port is taken.
+    """
+    processes = config.server.processes
+    if processes > 1 and config.server.port == 0:
+        raise ConfigError("server.processes", "above 1 needs a fixed server.port")
+    if processes > 1:
+        _refuse_a_taken_port(config)
+    signal.signal(signal.SIGTERM, _interrupt)
+    others: list[BaseProcess] = []
+    stopping = threading.Event()
+    crashed: list[int] = []
+
+    def listening(server: wsgi.Server, app: WsgiApp) -> None:
+        context = multiprocessing.get_context("spawn")
+        level = logging.getLogger().level
+        for _ in range(processes - 1):
+            process = context.Process(
+                target=_serve_more, args=(config, factory, level), daemon=True
+            )
+            process.start()
+            others.append(process)
+        if others:
+            watch = (others, stopping, crashed)
+            threading.Thread(target=_watch, args=watch, daemon=True).start()
+        if started:
+            started(server, app)
+
+    try:
+        _serve_here(config, factory, listening)
+    except KeyboardInterrupt:
+        if not crashed:
+            raise
+    finally:
+        # A second signal must not cut the stopping of the others short.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stopping.set()
+        for process in others:
+            process.terminate()
+        for process in others:
+            process.join(timeout=10)
+    if crashed:
+        raise RegionnavError(
+            f"a serving process ended with exit code {crashed[0]}; all stopped"
+        )
+
+
+def _watch(
+    others: list[BaseProcess], stopping: threading.Event, crashed: list[int]
+) -> None:
+    """Stop everything when another serving process ends; note if it failed.
+
+    One stopped with the rest (Ctrl-C reaches every process) ends with 0.
+    """
+    ended = multiprocessing.connection.wait([process.sentinel for process in others])
+    if stopping.is_set():
+        return
+    for process in others:
+        if process.sentinel in ended:
+            # Reaped, so that its exit code is known.
+            process.join(timeout=5)
+            if process.exitcode:
+                crashed.append(process.exitcode)
+    if crashed:
+        logger.error("a serving process ended with exit code %s", crashed[0])
+    signal.raise_signal(signal.SIGTERM)
+
+
+def _refuse_a_taken_port(config: Config) -> None:
+    """Raise ``OSError`` if another process already listens on the port.
+
+    With ``SO_REUSEPORT`` the kernel would let a second ``regionnav serve``
+    (another hub, or an old one still running) join the port silently and
+    answer half of the connections. A bind without it fails on a port that
+    anyone listens on; the moment between this probe and the real bind is left
+    open.
+    """
+    host, port = config.server.host, config.server.port
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    with socket.socket(family, kind, proto) as probe:
+        # As the server's own socket: a port left in TIME_WAIT is not taken.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise OSError(
+                exc.errno, f"cannot listen on {host}:{port}: {exc.strerror}"
+            ) from exc
+
+
+def _serve_here(config: Config, factory: Factory, listening: Started | None) -> None:
+    app, close = factory(config)
+    server = build_server(config, app)
+    try:
+        server.prepare()
+        if listening:
+            listening(server, app)
+        server.serve()
+    finally:
+        server.stop()
+        close()
+
+
+def _serve_more(config: Config, factory: Factory, level: int) -> None:
+    """One more serving process, which ends with the process that started it."""
+    logs.setup(level)
+    signal.signal(signal.SIGTERM, _interrupt)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(
+            target=_end_with, args=(parent,), name="parent-watch", daemon=True
+        ).start()
+    with contextlib.suppress(KeyboardInterrupt):
+        _serve_here(config, factory, None)
+
+
+def _end_with(parent: BaseProcess) -> None:
+    # A parent killed outright cannot stop us: notice that it is gone.
+    parent.join()
+    signal.raise_signal(signal.SIGTERM)
+
+
+def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
