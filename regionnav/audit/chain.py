@@ -10,7 +10,10 @@ logged as an error.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
+import os
 import threading
 import time
 import weakref
@@ -50,6 +53,7 @@ class ChainWriter:
         # Weak, so that the registry below does not keep engines alive.
         self._engine = weakref.ref(engine)
         self._sql = _Sql(engine.dialect.name)
+        self._across_processes = _FileLock.beside(engine)
         self._write_lock = threading.Lock()
         self._queue_lock = threading.Lock()
         self._queue: list[_Pending] = []
@@ -117,6 +121,12 @@ class ChainWriter:
         if engine is None:
             raise AuditError("the audit trail's database is closed")
         dbapi = engine.dialect.loaded_dbapi
+        with self._across_processes or contextlib.nullcontext():
+            self._write_on(engine, dbapi, entries, locked)
+
+    def _write_on(
+        self, engine: Engine, dbapi: Any, entries: Sequence[AuditEntry], locked: bool
+    ) -> None:
         try:
             connection = engine.raw_connection()
         except SQLAlchemyError as exc:
@@ -232,6 +242,33 @@ class _Sql:
     def moment(self, at: datetime) -> Any:
         # SQLite has no time type: the text SQLAlchemy itself stores and reads.
         return at if self._postgresql else at.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+class _FileLock:
+    """Takes turns with the other processes appending to one SQLite file.
+
+    SQLite's own wait for its write lock sleeps 1, 2, 5, 10 ... ms between
+    tries, so two serving processes appending all the time would lose most of
+    their time asleep; a lock on a file beside the database wakes the next
+    waiter the moment it is free.
+    """
+
+    def __init__(self, path: str) -> None:
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        weakref.finalize(self, os.close, self._fd)
+
+    @classmethod
+    def beside(cls, engine: Engine) -> _FileLock | None:
+        database = engine.url.database
+        if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+            return None
+        return cls(f"{database}-audit.lock")
+
+    def __enter__(self) -> None:
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *_exc: object) -> None:
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
 def _chained(

@@ -30,6 +30,8 @@ from regionnav.store import open_engine
 from regionnav.store.models import Person
 
 SERVER_THREADS = 48
+WARM_UP_CLIENTS = 8
+WARM_UP_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,13 @@ def server(hub: Hub, kind: str, shape: Shape, audit: bool = True) -> Iterator[No
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def warm_up(hub: Hub, operation: Operation, bodies: Sequence[bytes]) -> None:
+    """Load a freshly started server unmeasured for a while, so that what is
+    measured is its steady state: each process's page caches and connections
+    filled, lazily built parts built."""
+    load.run(hub.target(operation), bodies, WARM_UP_CLIENTS, WARM_UP_SECONDS)
 
 
 def measure(

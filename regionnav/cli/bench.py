@@ -117,6 +117,7 @@ def bench_lookups(
     floor: dict[int, float] = {}
     shape = lookups.Shape(server_threads, server_processes)
     with lookups.server(hub, "floor", shape):
+        lookups.warm_up(hub, requests.RESIDENTMASTER, bodies[requests.RESIDENTMASTER])
         for level in levels:
             result = lookups.measure(
                 hub, requests.RESIDENTMASTER, bodies[requests.RESIDENTMASTER], level,
@@ -128,6 +129,7 @@ def bench_lookups(
         label = f"regionnav, audit {'on' if audit else 'off'}"
         with lookups.server(hub, "regionnav", shape, audit=audit):
             for operation, sample in bodies.items():
+                lookups.warm_up(hub, operation, sample)
                 for level in levels:
                     console.print(f"{label}: {operation.name}, {level} clients …")
                     result = lookups.measure(hub, operation, sample, level, seconds)

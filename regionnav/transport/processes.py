@@ -2,11 +2,14 @@
 
 One Python process runs its requests one at a time on the interpreter lock,
 however many threads it has, so on a machine with more than one core
-``server.processes`` processes serve the same port side by side (the kernel
-deals out the connections: ``SO_REUSEPORT``). Each builds its own application
-from a :data:`Factory`, with its own database connections; the audit trail is
-built for several writing processes. The first process is the one started;
-the others end with it, whether it is stopped, interrupted or killed.
+``server.processes`` processes serve the same port side by side. The first
+binds the listening socket and hands it to the others; every process waits
+on it, and whichever is free first accepts a new connection, so a busy
+process is not dealt more (as the kernel would deal by hash with
+``SO_REUSEPORT``). Each builds its own application from a :data:`Factory`,
+with its own database connections; the audit trail is built for several
+writing processes. The others end with the first, whether it is stopped,
+interrupted or killed, and if one of them fails, all stop.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ from cheroot import wsgi
 
 from regionnav import logs
 from regionnav.config import Config
-from regionnav.errors import ConfigError, RegionnavError
+from regionnav.errors import RegionnavError
 from regionnav.transport.middleware import WsgiApp
-from regionnav.transport.server import build_server
+from regionnav.transport.server import LISTEN_BACKLOG, build_server
 
 logger = logging.getLogger(__name__)
 
@@ -46,15 +49,10 @@ def serve(config: Config, factory: Factory, started: Started | None = None) -> N
     once it listens. If another serving process ends on its own, all stop
     and :class:`~regionnav.errors.RegionnavError` is raised: half a server
     that looks whole helps no one, a stopped one gets restarted.
-    Raises :class:`~regionnav.errors.ConfigError` when several processes are
-    asked for on an ephemeral port (0), which they could not share, and
-    ``OSError`` when the port is taken.
+    Raises ``OSError`` when the address cannot be listened on.
     """
     processes = config.server.processes
-    if processes > 1 and config.server.port == 0:
-        raise ConfigError("server.processes", "above 1 needs a fixed server.port")
-    if processes > 1:
-        _refuse_a_taken_port(config)
+    shared = _listen(config) if processes > 1 else None
     signal.signal(signal.SIGTERM, _interrupt)
     others: list[BaseProcess] = []
     stopping = threading.Event()
@@ -65,7 +63,9 @@ def serve(config: Config, factory: Factory, started: Started | None = None) -> N
         level = logging.getLogger().level
         for _ in range(processes - 1):
             process = context.Process(
-                target=_serve_more, args=(config, factory, level), daemon=True
+                target=_serve_more,
+                args=(config, factory, level, shared),
+                daemon=True,
             )
             process.start()
             others.append(process)
@@ -76,7 +76,7 @@ def serve(config: Config, factory: Factory, started: Started | None = None) -> N
             started(server, app)
 
     try:
-        _serve_here(config, factory, listening)
+        _serve_here(config, factory, listening, shared)
     except KeyboardInterrupt:
         if not crashed:
             raise
@@ -115,33 +115,36 @@ def _watch(
     signal.raise_signal(signal.SIGTERM)
 
 
-def _refuse_a_taken_port(config: Config) -> None:
-    """Raise ``OSError`` if another process already listens on the port.
+def _listen(config: Config) -> socket.socket:
+    """The listening socket all serving processes share.
 
-    With ``SO_REUSEPORT`` the kernel would let a second ``regionnav serve``
-    (another hub, or an old one still running) join the port silently and
-    answer half of the connections. A bind without it fails on a port that
-    anyone listens on; the moment between this probe and the real bind is left
-    open.
+    Raises ``OSError`` naming the address when it cannot be bound.
     """
     host, port = config.server.host, config.server.port
-    family, kind, proto, _, address = socket.getaddrinfo(
-        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-    )[0]
-    with socket.socket(family, kind, proto) as probe:
-        # As the server's own socket: a port left in TIME_WAIT is not taken.
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(address)
-        except OSError as exc:
-            raise OSError(
-                exc.errno, f"cannot listen on {host}:{port}: {exc.strerror}"
-            ) from exc
+    try:
+        family, _, _, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        listening = socket.create_server(
+            address[:2], family=family, backlog=LISTEN_BACKLOG
+        )
+    except OSError as exc:
+        raise OSError(
+            exc.errno, f"cannot listen on {host}:{port}: {exc.strerror}"
+        ) from exc
+    # Accepted connections inherit it: answers go out without waiting.
+    listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return listening
 
 
-def _serve_here(config: Config, factory: Factory, listening: Started | None) -> None:
+def _serve_here(
+    config: Config,
+    factory: Factory,
+    listening: Started | None,
+    shared: socket.socket | None,
+) -> None:
     app, close = factory(config)
-    server = build_server(config, app)
+    server = build_server(config, app, listening=shared)
     try:
         server.prepare()
         if listening:
@@ -152,7 +155,9 @@ def _serve_here(config: Config, factory: Factory, listening: Started | None) -> 
         close()
 
 
-def _serve_more(config: Config, factory: Factory, level: int) -> None:
+def _serve_more(
+    config: Config, factory: Factory, level: int, shared: socket.socket
+) -> None:
     """One more serving process, which ends with the process that started it."""
     logs.setup(level)
     signal.signal(signal.SIGTERM, _interrupt)
@@ -162,7 +167,7 @@ def _serve_more(config: Config, factory: Factory, level: int) -> None:
             target=_end_with, args=(parent,), name="parent-watch", daemon=True
         ).start()
     with contextlib.suppress(KeyboardInterrupt):
-        _serve_here(config, factory, None)
+        _serve_here(config, factory, None, shared)
 
 
 def _end_with(parent: BaseProcess) -> None:

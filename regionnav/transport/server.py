@@ -76,22 +76,25 @@ def build_server(
     *,
     socket_timeout: float = SOCKET_TIMEOUT,
     request_deadline: float = REQUEST_DEADLINE,
+    listening: socket.socket | None = None,
 ) -> wsgi.Server:
     """A cheroot server for ``app`` on ``server.host``:``server.port``.
 
     ``app`` is wrapped in the consumer-identity middleware. The server is not
     started; call ``prepare()`` and ``serve()`` (or ``safe_start()``), and
-    ``stop()``. Raises :class:`~regionnav.errors.ConfigError` for missing or
-    unusable TLS files or a malformed proxy list.
+    ``stop()``. ``listening`` is a listening socket to accept from instead
+    of binding one, shared with other serving processes
+    (:mod:`regionnav.transport.processes`). Raises
+    :class:`~regionnav.errors.ConfigError` for missing or unusable TLS files or
+    a malformed proxy list.
     """
     settings = config.server
     server = _Server(
         (settings.host, settings.port),
         ConsumerIdentity(app, settings),
         numthreads=settings.threads,
-        # Several processes share one port: the kernel deals out connections.
-        reuse_port=settings.processes > 1,
     )
+    server.listening = listening
     server.timeout = socket_timeout
     server.deadlines = _Deadlines(request_deadline)
     server.max_request_body_size = settings.max_body_bytes
@@ -115,10 +118,23 @@ class _Server(wsgi.Server):
     """Cheroot's WSGI server with the request deadlines and logging wired in."""
 
     deadlines: _Deadlines
+    listening: socket.socket | None = None
+
+    def bind(self, family: int, type: int, proto: int = 0) -> socket.socket:
+        if self.listening is None:
+            sock: socket.socket = super().bind(family, type, proto)
+            return sock
+        self.socket = self.listening
+        self.bind_addr = self.listening.getsockname()[:2]
+        return self.listening
 
     def prepare(self) -> None:
         self.deadlines.start()
         super().prepare()
+        if self.listening is not None:
+            # Every process sharing the socket is woken for a new connection
+            # and one takes it: the others must not wait in accept().
+            self.socket.settimeout(0)
         # What start-up built (the application, its contracts and schemas,
         # the TLS context) lives as long as the process: leave it out of the
         # cyclic collector's scans, which otherwise walk all of it in every

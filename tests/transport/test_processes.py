@@ -485,17 +485,43 @@ def test_second_serve_on_a_port_in_use_is_a_one_line_error(
     assert f"127.0.0.1:{shared.port}" in result.stderr
 
 
-def test_several_processes_on_an_ephemeral_port_is_a_one_line_error(
-    hub: Hub,
+def test_several_processes_share_the_ephemeral_port_the_first_one_chose(
+    hub: Hub, tmp_path: Path
 ) -> None:
-    result = regionnav(
-        hub, "serve", REGIONNAV_SERVER_PROCESSES="2", REGIONNAV_SERVER_PORT="0"
-    )
+    out = tmp_path / "serve.out"
+    with out.open("wb") as stdout:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "regionnav.cli", "-c", str(hub.config), "serve"],
+            cwd=REPO,
+            env=environment(REGIONNAV_SERVER_PROCESSES="2", REGIONNAV_SERVER_PORT="0"),
+            stdout=stdout,
+            stderr=subprocess.STDOUT,
+        )
+    seen = {process.pid: start_time(process.pid)}
+    try:
+        port = _announced_port(out, process)
+        served = Served(process, port, out)
+        _wait_for_both(served, seen)
+        response, _holder = look_up(hub, served)
 
-    assert result.returncode != 0
-    assert len(result.stderr.splitlines()) == 1
-    assert "server.processes" in result.stderr
-    assert "Traceback" not in result.stderr
+        assert port != 0
+        assert response.status_code == 200
+        assert len(serving_processes(served)) == 2
+    finally:
+        _note_descendants(Served(process, 0, out), seen)
+        end_all(seen)
+        process.kill()
+        process.wait(STOP_SECONDS)
+
+
+def _announced_port(out: Path, process: subprocess.Popen[bytes]) -> int:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline and process.poll() is None:
+        found = re.search(r"serving on https://[^:]+:(\d+)", out.read_text())
+        if found:
+            return int(found.group(1))
+        time.sleep(0.1)
+    pytest.fail(f"no address announced:\n{out.read_text()}")
 
 
 @pytest.mark.parametrize("processes", [0, 65])
