@@ -88,7 +88,6 @@ class Person(Base):
     """The current record of one identity (personnummer or samordningsnummer)."""
 
     __tablename__ = "persons"
-    __table_args__ = (Index("ix_persons_kommun", "kommun_kod"),)
 
     person_id: Mapped[str] = mapped_column(String(12), primary_key=True)
     id_kind: Mapped[str] = mapped_column(String(3))
