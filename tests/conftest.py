@@ -124,7 +124,17 @@ def engine(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[Engine]
 @pytest.fixture
 def sqlite_engine(tmp_path: object) -> Iterator[Engine]:
     """A migrated, empty SQLite store, for tests that need only one backend."""
-    sqlite = open_engine(f"sqlite:///{tmp_path}/regionnav.db")
+    yield from _sqlite_store(f"{tmp_path}/regionnav.db")
+
+
+@pytest.fixture
+def second_sqlite_engine(tmp_path: object) -> Iterator[Engine]:
+    """Another migrated, empty SQLite store, to compare a store with."""
+    yield from _sqlite_store(f"{tmp_path}/second.db")
+
+
+def _sqlite_store(path: str) -> Iterator[Engine]:
+    sqlite = open_engine(f"sqlite:///{path}")
     upgrade(sqlite)
     yield sqlite
     sqlite.dispose()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from adapters.navet import frames
 from regionnav.errors import PostError
 from regionnav.mirror import import_delivery
 from regionnav.records import Records, StoredPerson
-from regionnav.store import open_engine, upgrade
 from tests.mirror.deliveries import (
     ADULT,
     CHILD,
@@ -34,15 +32,6 @@ END = b"</Folkbokforingspost>\n"
 def plain(tmp_path: Path) -> Path:
     specs = [PostSpec(ADULT), PostSpec(OTHER, surname="Öberg"), PostSpec(CHILD)]
     return write(tmp_path / "plain.xml", specs)
-
-
-@pytest.fixture
-def reference(tmp_path: Path) -> Iterator[Engine]:
-    """A second store, on SQLite, for the same delivery read the fast way."""
-    store = open_engine(f"sqlite:///{tmp_path}/reference.db")
-    upgrade(store)
-    yield store
-    store.dispose()
 
 
 def with_comment_after_post(plain: Path, number: int) -> Path:
@@ -74,11 +63,11 @@ def test_comment_between_posts_imports_every_post(engine: Engine, plain: Path) -
 
 
 def test_comment_between_posts_stores_what_the_file_without_it_stores(
-    engine: Engine, reference: Engine, plain: Path
+    engine: Engine, second_sqlite_engine: Engine, plain: Path
 ) -> None:
     import_delivery(engine, with_comment_after_post(plain, 1))
-    import_delivery(reference, plain)
-    assert stored(engine) == stored(reference)
+    import_delivery(second_sqlite_engine, plain)
+    assert stored(engine) == stored(second_sqlite_engine)
 
 
 def test_fast_reader_giving_up_after_some_segments_leaves_no_trace(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from regionnav import readahead
 from regionnav.errors import DeliveryError, PostError
 from regionnav.mirror import import_delivery
 from regionnav.records import Records
-from regionnav.store import open_engine, upgrade
 from tests.mirror.deliveries import (
     ADULT,
     CHILD,
@@ -52,17 +50,11 @@ def test_child_read_imports_the_same_posts(engine: Engine, tmp_path: Path) -> No
         )
 
 
-@pytest.fixture
-def in_thread(tmp_path: Path) -> Iterator[Engine]:
-    """A second store, on SQLite, for the same delivery read in this thread."""
-    store = open_engine(f"sqlite:///{tmp_path}/in-thread.db")
-    upgrade(store)
-    yield store
-    store.dispose()
-
-
 def test_segments_read_by_turns_store_what_an_in_thread_read_stores(
-    engine: Engine, in_thread: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    engine: Engine,
+    second_sqlite_engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Birth year 1830: no such personnummer was ever issued.
     numbers = [ADULT, OTHER, CHILD] + [f"18300101{n:04d}" for n in range(40)]
@@ -75,9 +67,10 @@ def test_segments_read_by_turns_store_what_an_in_thread_read_stores(
     import_delivery(engine, path)
     monkeypatch.setattr(readahead, "READ_AHEAD_BYTES", path.stat().st_size + 1)
     assert isinstance(readahead.batches_of(path, 2), readahead.LocalSegmentBatches)
-    import_delivery(in_thread, path)
+    import_delivery(second_sqlite_engine, path)
 
-    assert Records(engine).current(numbers) == Records(in_thread).current(numbers)
+    in_thread = Records(second_sqlite_engine).current(numbers)
+    assert Records(engine).current(numbers) == in_thread
 
 
 def test_child_read_refuses_a_bad_post_and_changes_nothing(
