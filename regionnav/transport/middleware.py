@@ -33,6 +33,7 @@ systems, and addresses are those of the calling machines.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import re
@@ -156,8 +157,14 @@ def _from_tls(environ: dict[str, Any]) -> x509.Certificate | None:
     pem = environ.get("SSL_CLIENT_CERT")
     if not pem or environ.get("SSL_CLIENT_VERIFY") != "SUCCESS":
         return None
+    return _certificate(str(pem))
+
+
+# A consumer sends the same certificate with every request: read it once.
+@functools.lru_cache(maxsize=256)
+def _certificate(pem: str) -> x509.Certificate | None:
     try:
-        return x509.load_pem_x509_certificate(str(pem).encode("ascii"))
+        return x509.load_pem_x509_certificate(pem.encode("ascii"))
     except ValueError:
         logger.error("the TLS layer handed over an unreadable client certificate")
         return None
