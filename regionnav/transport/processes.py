@@ -22,6 +22,7 @@ import signal
 import socket
 import threading
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
@@ -34,6 +35,10 @@ from regionnav.transport.middleware import WsgiApp
 from regionnav.transport.server import LISTEN_BACKLOG, build_server
 
 logger = logging.getLogger(__name__)
+
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+# How long the others may take to stop before they are killed.
+STOP_SECONDS = 10.0
 
 # Builds the application in a serving process: the application and what to
 # call when that process stops. A module-level function, so that the other
@@ -53,22 +58,36 @@ def serve(config: Config, factory: Factory, started: Started | None = None) -> N
     """
     processes = config.server.processes
     shared = _listen(config) if processes > 1 else None
-    signal.signal(signal.SIGTERM, _interrupt)
+    _stop_on_signals()
     others: list[BaseProcess] = []
+    lifelines: list[Connection] = []
     stopping = threading.Event()
     crashed: list[int] = []
 
     def listening(server: wsgi.Server, app: WsgiApp) -> None:
         context = multiprocessing.get_context("spawn")
         level = logging.getLogger().level
-        for _ in range(processes - 1):
-            process = context.Process(
-                target=_serve_more,
-                args=(config, factory, level, shared),
-                daemon=True,
-            )
-            process.start()
-            others.append(process)
+        # The others are born ignoring the stop signals (a signal ignored at
+        # exec stays ignored), so that one in the middle of their start-up
+        # does not end them half-way; once ready they listen to signals and
+        # to their lifeline. Held back meanwhile, none is lost here.
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
+        try:
+            for _ in range(processes - 1):
+                receiving, sending = context.Pipe(duplex=False)
+                process = context.Process(
+                    target=_serve_more,
+                    args=(config, factory, level, shared, receiving),
+                    daemon=True,
+                )
+                process.start()
+                receiving.close()
+                others.append(process)
+                lifelines.append(sending)
+        finally:
+            _stop_on_signals()
         if others:
             watch = (others, stopping, crashed)
             threading.Thread(target=_watch, args=watch, daemon=True).start()
@@ -83,11 +102,15 @@ def serve(config: Config, factory: Factory, started: Started | None = None) -> N
     finally:
         # A second signal must not cut the stopping of the others short.
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         stopping.set()
+        for lifeline in lifelines:
+            lifeline.close()
         for process in others:
-            process.terminate()
-        for process in others:
-            process.join(timeout=10)
+            process.join(timeout=STOP_SECONDS)
+            if process.is_alive():
+                process.kill()
+                process.join()
     if crashed:
         raise RegionnavError(
             f"a serving process ended with exit code {crashed[0]}; all stopped"
@@ -156,25 +179,37 @@ def _serve_here(
 
 
 def _serve_more(
-    config: Config, factory: Factory, level: int, shared: socket.socket
+    config: Config,
+    factory: Factory,
+    level: int,
+    shared: socket.socket,
+    lifeline: Connection,
 ) -> None:
     """One more serving process, which ends with the process that started it."""
     logs.setup(level)
-    signal.signal(signal.SIGTERM, _interrupt)
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(
-            target=_end_with, args=(parent,), name="parent-watch", daemon=True
-        ).start()
     with contextlib.suppress(KeyboardInterrupt):
+        # A stop signal that came while this process started arrives here.
+        _stop_on_signals()
+        threading.Thread(target=_end_with, args=(lifeline,), daemon=True).start()
         _serve_here(config, factory, None, shared)
 
 
-def _end_with(parent: BaseProcess) -> None:
-    # A parent killed outright cannot stop us: notice that it is gone.
-    parent.join()
+def _end_with(lifeline: Connection) -> None:
+    # The first process closes its end to stop us, or dies and so closes it.
+    with contextlib.suppress(EOFError, OSError):
+        lifeline.recv()
     signal.raise_signal(signal.SIGTERM)
 
 
+def _stop_on_signals() -> None:
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _interrupt)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
 def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    # Once: a second signal (Ctrl-C reaches every process of the group, then
+    # the first process stops the others) must not cut the stopping short.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     raise KeyboardInterrupt

@@ -260,6 +260,11 @@ class _Connection(HTTPConnection):
             return True
         try:
             tls.do_handshake()
+        except ssl.SSLEOFError as exc:
+            # Connected and closed without a word: a port probe, a health
+            # check, or a serving process waking the socket it shares.
+            logger.info("TLS handshake with %s lost: %s", self.remote_addr, exc)
+            return False
         except ssl.SSLError as exc:
             reason = getattr(exc, "verify_message", None) or exc.reason or str(exc)
             logger.warning(

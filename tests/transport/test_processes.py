@@ -467,6 +467,44 @@ def test_a_serving_process_that_dies_stops_all_with_a_one_line_error(
     assert refused
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM] * 3)
+def test_a_signal_to_the_whole_group_stops_all_cleanly(
+    hub: Hub, tmp_path: Path, signum: signal.Signals
+) -> None:
+    # As Ctrl-C in a terminal or systemd's stop: every process gets it at once.
+    port = free_port()
+    out = tmp_path / "serve.out"
+    with out.open("wb") as stdout:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "regionnav.cli", "-c", str(hub.config), "serve"],
+            cwd=REPO,
+            env=environment(
+                REGIONNAV_SERVER_PROCESSES="2", REGIONNAV_SERVER_PORT=str(port)
+            ),
+            stdout=stdout,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    served = Served(process, port, out)
+    seen = {process.pid: start_time(process.pid)}
+    try:
+        _wait_for_both(served, seen)
+        _note_descendants(served, seen)
+        os.killpg(process.pid, signum)
+        status = process.wait(STOP_SECONDS)
+        left = wait_until_gone(list(seen), ORPHAN_SECONDS)
+    finally:
+        end_all(seen)
+        process.kill()
+        process.wait(STOP_SECONDS)
+    output = out.read_text()
+
+    assert status == 0, output
+    assert left == []
+    assert "Traceback" not in output
+    assert "Exception ignored" not in output
+
+
 def test_second_serve_on_a_port_in_use_is_a_one_line_error(
     hub: Hub, shared: Served
 ) -> None:
