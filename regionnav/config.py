@@ -25,6 +25,7 @@ from regionnav.errors import ConfigError
 
 DEFAULT_FILE = "regionnav.toml"
 ENV_FILE = "REGIONNAV_CONFIG"
+FILE = "configuration file"
 ENV_PREFIX = "REGIONNAV_"
 ENV_ALIASES = {"REGIONNAV_DATABASE_URL": ("store", "url")}
 
@@ -138,11 +139,13 @@ def load(
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(str(path), f"not valid TOML: {exc}") from exc
+            raise ConfigError(str(path), f"not valid TOML: {exc}", FILE) from exc
         except OSError as exc:  # a directory, or no permission to read
-            raise ConfigError(str(path), f"cannot be read: {exc.strerror}") from exc
+            raise ConfigError(
+                str(path), f"cannot be read: {exc.strerror}", FILE
+            ) from exc
     elif explicit:
-        raise ConfigError(str(path), "configuration file does not exist")
+        raise ConfigError(str(path), "does not exist", FILE)
 
     _apply_environment(raw, env)
     base = path.resolve().parent

@@ -32,8 +32,9 @@ class RegionnavError(Exception):
 class ConfigError(RegionnavError):
     """A configuration key is missing or has a wrong value."""
 
-    def __init__(self, key: str, reason: str) -> None:
-        super().__init__(f"configuration key {key!r}: {reason}")
+    def __init__(self, key: str, reason: str, what: str = "configuration key") -> None:
+        # ``what`` names the kind of ``key``: a file or an option is no key.
+        super().__init__(f"{what} {key!r}: {reason}")
         self.key = key
         self.reason = reason
 

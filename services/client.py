@@ -81,7 +81,9 @@ def connect(
     """
     target = TARGETS.get(contract)
     if target is None:
-        raise ConfigError("--contract", f"unknown contract (one of {sorted(TARGETS)})")
+        raise ConfigError(
+            "--contract", f"unknown contract (one of {sorted(TARGETS)})", "option"
+        )
     wsdl = contracts_dir / target.wsdl
     if not wsdl.exists() and contracts_dir == OFFICIAL:
         # Without the official files beside the repository, Regionnav's own
@@ -89,7 +91,7 @@ def connect(
         # official one by the tests) serves the client as well.
         wsdl = OWN / Path(target.wsdl).name
     if not wsdl.exists():
-        raise ConfigError(str(wsdl), "WSDL not found (see --contracts)")
+        raise ConfigError(str(wsdl), "not found (see --contracts)", "WSDL")
 
     session = requests.Session()
     if credentials.certificate is not None and credentials.key is not None:

@@ -67,7 +67,7 @@ def _load(path: Path) -> etree._Element:
     try:
         return xmlsafe.fromstring(path.read_bytes(), _MAX_FILE_BYTES)
     except OSError as exc:
-        raise ConfigError(str(path), "contract file cannot be read") from exc
+        raise ConfigError(str(path), "cannot be read", "contract file") from exc
 
 
 def _imports(document: etree._Element) -> list[str]:

@@ -19,6 +19,14 @@ def test_named_file_that_is_missing_is_an_error(tmp_path: Path) -> None:
         config.load(tmp_path / "absent.toml", environ={})
 
 
+def test_a_broken_file_is_named_as_a_file_not_as_a_key(tmp_path: Path) -> None:
+    (tmp_path / "broken.toml").write_text("[server\n")
+    with pytest.raises(ConfigError) as caught:
+        config.load(tmp_path / "broken.toml", environ={})
+    assert str(caught.value).startswith("configuration file '")
+    assert "not valid TOML" in str(caught.value)
+
+
 def test_database_url_is_overridden_by_environment(tmp_path: Path) -> None:
     (tmp_path / "r.toml").write_text('[store]\nurl = "sqlite:///a.db"\n')
     url = "postgresql+psycopg://u@h/db"
