@@ -278,6 +278,11 @@ def _send_all(
         last = ("delivery-error", (exc.filename, exc.reason), None)
     except RegionnavError as exc:
         last = ("delivery-error", (path.name, str(exc)), None)
+    except (BrokenPipeError, ConnectionResetError):
+        # The importer stopped listening: it gave up on the fast reader
+        # because of another child's segment, or it is gone.
+        sending.close()
+        return
     try:
         sending.send(last)
     except (BrokenPipeError, OSError):

@@ -60,7 +60,6 @@ LONGEST_PIECE = 64 * 1024 * 1024
 START = b"<" + POST.encode()
 END = b"</" + POST.encode() + b">"
 PLACEHOLDER = b"<" + POST.encode() + b"/>"
-CLOSING = b"</w>"
 AFTER_START_TAG_NAME = frozenset(b"> \t\r\n")
 XML_WHITESPACE = b" \t\r\n"
 
@@ -85,16 +84,25 @@ class Plan:
 
     header: DeliveryHeader | None
     encoding: str
-    # The root's prefixed namespace declarations, each as the attribute's name
+    # The prefixed namespace declarations in scope where the posts are (on the
+    # root or on Folkbokforingsposter), each as the attribute's name
     # (``xmlns:xsi``) and the whole attribute.
     declarations: tuple[tuple[bytes, bytes], ...]
     # Byte ranges, each starting at a post's start tag, together all posts.
     segments: tuple[tuple[int, int], ...]
+    # How many elements enclose the posts (the root and Folkbokforingsposter):
+    # parsed as deep, libxml2's depth limit falls where it does for the file.
+    depth: int = 2
 
     @property
     def opening(self) -> bytes:
-        """A start tag that declares what the root declares, to parse posts in."""
-        return b"<w" + b"".join(text for _name, text in self.declarations) + b">"
+        """Start tags that declare what the posts see declared, as deep as they lie."""
+        declared = b"".join(text for _name, text in self.declarations)
+        return b"<w>" * (self.depth - 1) + b"<w" + declared + b">"
+
+    @property
+    def closing(self) -> bytes:
+        return b"</w>" * self.depth
 
     def check_count(self, count: int) -> None:
         expected = self.header.post_count if self.header else None
@@ -140,6 +148,7 @@ def plan(
         header=skeleton.header,
         encoding=encoding,
         declarations=tuple(skeleton.declarations),
+        depth=skeleton.depth,
         segments=tuple(zip(starts, ends, strict=True)),
     )
 
@@ -169,13 +178,20 @@ def read_segment(
         data = data.decode("latin-1").encode()
 
     spans = _post_spans(data)
-    # One parse for the whole segment, inside the root's namespace
+    # Each span's own start and end tag and no other: a post inside a post,
+    # an empty one or an end tag spaced before its '>' would part the spans
+    # from the elements parsed out of them.
+    if _post_tags(data) != 2 * len(spans):
+        raise FramingError("a post tag inside a post")
+    # One parse for the whole segment, inside the posts' namespace
     # declarations: a document per post would cost half as much again.
     parser = etree.XMLParser(encoding="UTF-8", **xmlsafe.PARSER_OPTIONS)
     try:
-        wrapper = etree.fromstring(layout.opening + data + CLOSING, parser)
+        wrapper = etree.fromstring(layout.opening + data + layout.closing, parser)
     except etree.XMLSyntaxError as exc:
         raise FramingError("a post is not well-formed") from exc
+    for _ in range(layout.depth - 1):
+        wrapper = wrapper[0]
     if len(wrapper) != len(spans):
         raise FramingError("posts inside posts")
     return [
@@ -201,6 +217,14 @@ def _post_spans(data: bytes) -> list[tuple[int, int]]:
             raise FramingError("a post without its end tag")
         position = close + len(END)
         spans.append((found, position))
+
+
+def _post_tags(data: bytes) -> int:
+    """How many tags of posts, start, empty or end, however spaced, ``data`` has."""
+    # Counted apart from the container's, which share the name's beginning.
+    posts, container = POST.encode(), POSTS.encode()
+    opening = data.count(b"<" + posts) - data.count(b"<" + container)
+    return opening + data.count(b"</" + posts) - data.count(b"</" + container)
 
 
 class FramedFile:
@@ -235,8 +259,9 @@ class _Skeleton:
             events=("start", "end"), **xmlsafe.PARSER_OPTIONS
         )
         self.header: DeliveryHeader | None = None
-        # The root's prefixed namespace declarations, as in Plan.
+        # The prefixed namespace declarations over the posts, as in Plan.
         self.declarations: list[tuple[bytes, bytes]] = []
+        self.depth = 2
         self._root_seen = self._posts_seen = self._placeholder_seen = False
 
     def feed(self, data: bytes) -> None:
@@ -264,11 +289,6 @@ class _Skeleton:
                 if element.tag != ROOT or None in element.nsmap:
                     raise FramingError(f"the root is not a plain {ROOT}")
                 self._root_seen = True
-                self.declarations = [
-                    _declaration(prefix, uri)
-                    for prefix, uri in element.nsmap.items()
-                    if prefix
-                ]
             elif event == "end" and element.tag == HEADER:
                 self.header = _header_of(element)
             elif event == "end" and element.tag == POST:
@@ -276,6 +296,9 @@ class _Skeleton:
                 if parent is None or parent.tag != POSTS or self._placeholder_seen:
                     raise FramingError(f"the posts are not inside {POSTS}")
                 self._placeholder_seen = True
+                # What the posts see declared, on the root or on the way down.
+                self.declarations = _declarations(parent.nsmap)
+                self.depth = sum(1 for _ in element.iterancestors())
             elif event == "end" and element.tag == POSTS:
                 self._posts_seen = True
 
@@ -321,6 +344,16 @@ def _attribute_names(frame: bytes) -> frozenset[bytes]:
 def _names_of_start_tag(candidate: bytes) -> frozenset[bytes] | None:
     tag = _START_TAG.fullmatch(candidate)
     return None if tag is None else frozenset(_ATTRIBUTE_NAME.findall(tag.group(1)))
+
+
+def _declarations(nsmap: dict[str | None, str]) -> list[tuple[bytes, bytes]]:
+    if None in nsmap:
+        raise FramingError("a default namespace over the posts")
+    try:
+        return [_declaration(prefix, uri) for prefix, uri in nsmap.items() if prefix]
+    except ValueError as exc:
+        # libxml2 lets a URI through that lxml will not declare again.
+        raise FramingError("a namespace name that is not a URI") from exc
 
 
 def _declaration(prefix: str, uri: str) -> tuple[bytes, bytes]:

@@ -24,11 +24,14 @@ from pathlib import Path
 import zstandard
 from sqlalchemy import Connection, insert, select
 
+from regionnav.errors import StoreError
 from regionnav.store.models import PostDictionary
 
 SHIPPED = Path(__file__).parent / "data" / "posts.zdict"
 LEVEL = 3
 DICTIONARY_BYTES = 16 * 1024
+# Far beyond any post; a larger size is a corrupted frame.
+MAX_UNPACKED_BYTES = 16 * 1024 * 1024
 
 
 def shipped_dictionary() -> bytes:
@@ -61,8 +64,17 @@ class Unpacker:
         self._local = threading.local()
 
     def unpack(self, dictionary_id: int | None, stored: bytes) -> bytes:
+        """The post as it was stored; :class:`StoreError` if it cannot be."""
+        if not isinstance(stored, bytes):
+            raise StoreError("a stored post is not bytes")
         if dictionary_id is None:
             return stored
+        try:
+            return self._unpack(dictionary_id, stored)
+        except zstandard.ZstdError as exc:
+            raise StoreError("a stored post cannot be unpacked") from exc
+
+    def _unpack(self, dictionary_id: int, stored: bytes) -> bytes:
         contexts: dict[int, zstandard.ZstdDecompressor] | None = getattr(
             self._local, "contexts", None
         )
@@ -73,6 +85,9 @@ class Unpacker:
             context = contexts[dictionary_id] = zstandard.ZstdDecompressor(
                 dict_data=self._dictionary(dictionary_id)
             )
+        # A corrupted frame could claim any size: no post is this long.
+        if zstandard.frame_content_size(stored) > MAX_UNPACKED_BYTES:
+            raise StoreError("a stored post claims an impossible size")
         return context.decompress(stored)
 
     def _dictionary(self, dictionary_id: int) -> zstandard.ZstdCompressionDict:

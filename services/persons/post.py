@@ -15,6 +15,7 @@ from lxml import etree
 
 from adapters.navet.facts import facts_of, value_of
 from regionnav import protection, xmlsafe
+from regionnav.errors import StoreError, UnsafeXmlError
 from regionnav.records import StoredPerson
 
 # A post is a few kilobytes; the cap only guards against a broken row.
@@ -60,11 +61,15 @@ class Subject:
     def of(cls, person: StoredPerson, linked: tuple[str, ...] = ()) -> Subject:
         """Parse the stored post; ``linked`` adds numbers from the mirror's links.
 
-        Raises :class:`~regionnav.errors.UnsafeXmlError` or
+        Raises :class:`~regionnav.errors.StoreError` or
         :class:`~regionnav.errors.PostContentError` if the stored post is
-        broken, which the mirror never stores.
+        broken (a damaged row, or a post the mirror took but cannot serve).
         """
-        element = xmlsafe.fromstring(person.post_xml, max_bytes=MAX_POST_BYTES)
+        try:
+            element = xmlsafe.fromstring(person.post_xml, max_bytes=MAX_POST_BYTES)
+        except UnsafeXmlError as exc:
+            # The store's data, not the caller's request: a server fault.
+            raise StoreError("a stored post cannot be read") from exc
         numbers = (*facts_of(element).hanvisningar, *linked)
         others = tuple(n for n in dict.fromkeys(numbers) if n != person.person_id)
         return cls(person, element, others)

@@ -46,6 +46,7 @@ from lxml import etree
 
 from adapters.navet.facts import value_of
 from regionnav import xmlsafe
+from regionnav.errors import StoreError, UnsafeXmlError
 from regionnav.records import StoredPerson
 from services.residentmaster.codes import (
     RELATION_STATUSES,
@@ -89,7 +90,11 @@ def response() -> etree._Element:
 
 def parse_post(person: StoredPerson) -> etree._Element:
     """The stored ``Folkbokforingspost`` as an element (hardened parser)."""
-    return xmlsafe.fromstring(person.post_xml, _MAX_POST_BYTES)
+    try:
+        return xmlsafe.fromstring(person.post_xml, _MAX_POST_BYTES)
+    except UnsafeXmlError as exc:
+        # The store's data, not the caller's request: a server fault.
+        raise StoreError("a stored post cannot be read") from exc
 
 
 def folkbokforingsdatum(post: etree._Element) -> str | None:

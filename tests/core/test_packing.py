@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import zstandard
 from sqlalchemy import Engine, func, select, update
 
 from adapters.navet.generator import Order, generate
 from adapters.navet.reader import read_delivery
+from regionnav.errors import StoreError
 from regionnav.mirror import import_delivery
 from regionnav.records import Records
 from regionnav.store import packing
@@ -142,3 +144,18 @@ def test_shipped_dictionary_is_the_one_the_training_command_makes(
     packing.main([str(delivery)])
 
     assert (tmp_path / "posts.zdict").read_bytes() == shipped
+
+
+def test_a_corrupted_stored_post_is_a_store_error() -> None:
+    unpacker = Unpacker(lambda _id: shipped_dictionary())
+    with pytest.raises(StoreError):
+        unpacker.unpack(1, b"not a zstd frame")
+
+
+def test_a_stored_post_claiming_an_impossible_size_is_a_store_error() -> None:
+    # A frame header that declares 1 TiB of content, and nothing after it.
+    header = zstandard.ZstdCompressor(write_content_size=True).compress(b"x")
+    forged = header[:4] + bytes([0xE0]) + (1 << 40).to_bytes(8, "little")
+    unpacker = Unpacker(lambda _id: shipped_dictionary())
+    with pytest.raises(StoreError):
+        unpacker.unpack(1, forged)

@@ -10,6 +10,7 @@ from lxml import etree
 from sqlalchemy import Engine
 
 from adapters.navet import frames
+from adapters.navet.facts import facts_of
 from regionnav.errors import PostError
 from regionnav.mirror import import_delivery
 from regionnav.records import Records, StoredPerson
@@ -101,3 +102,17 @@ def test_broken_post_after_good_ones_is_refused_precisely_and_stores_nothing(
 
     assert (caught.value.post, caught.value.element) == (4, "PersonNr")
     assert snapshot(engine) == (0, 0, 0)
+
+
+def test_a_spaced_end_tag_never_files_a_post_under_another_number(
+    engine: Engine, plain: Path
+) -> None:
+    # Valid XML the byte search passes by: read the general way, each person
+    # keeps their own post.
+    data = plain.read_bytes().replace(END, b"</Folkbokforingspost >\n", 1)
+    plain.write_bytes(data)
+
+    import_delivery(engine, plain)
+
+    for number, person in Records(engine).current(NUMBERS).items():
+        assert facts_of(person.post_xml).person_id == number

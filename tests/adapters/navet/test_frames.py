@@ -183,6 +183,18 @@ NOT_PLAIN: dict[str, Callable[[bytes], bytes]] = {
         + OTHER.encode()
         + b"</PersonNr></PersonId></Personpost></Folkbokforingspost><Arendeuppgift",
     ),
+    # A spaced end tag is valid XML, but the byte search passes it by: the
+    # posts cut out would no longer be the elements parsed.
+    "an end tag spaced before its >": once(FIRST_END, b"</Folkbokforingspost >\n"),
+    "an empty post inside a post": once(
+        b"<Arendeuppgift", b"<Folkbokforingspost/><Arendeuppgift"
+    ),
+    "deeper than the general reader reads": once(
+        b"</Personpost>", b"</Personpost>" + b"<D>" * 254 + b"</D>" * 254
+    ),
+    "a namespace name lxml will not declare again": once(
+        b"<Navetavisering ", b'<Navetavisering xmlns:z="urn:a b" '
+    ),
     "truncated": lambda data: data[:-60],
     "AntalPoster one too many": once(b"<AntalPoster>3<", b"<AntalPoster>4<"),
     "PersonNr not a number": once(ADULT.encode(), ADULT[:-1].encode() + b"X"),
