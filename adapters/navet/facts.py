@@ -27,7 +27,8 @@ KNOWN_PERSON_ID_CHILDREN = ID_TAGS | {
     "Identitetsnivadatum",
 }
 
-# A post is a few kilobytes; this only guards facts_of(bytes) callers.
+# A post is a few kilobytes. The mirror takes none larger (both readers refuse
+# it) and so serves none larger: every reader of a stored post uses this cap.
 MAX_POST_BYTES = 1_000_000
 
 

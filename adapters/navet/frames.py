@@ -37,7 +37,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from adapters.navet.facts import facts_of
+from adapters.navet.facts import MAX_POST_BYTES, facts_of
 from adapters.navet.reader import (
     DEFAULT_MAX_BYTES,
     HEADER,
@@ -320,6 +320,8 @@ def _post(element: etree._Element, frame: bytes, number: int, layout: Plan) -> P
         )
         if missing:
             frame = START + missing + frame[len(START) :]
+    if len(frame) > MAX_POST_BYTES:
+        raise FramingError(f"post {number} is too large")
     return Post(number, facts, frame, hashlib.sha256(frame).digest())
 
 

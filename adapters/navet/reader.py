@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from adapters.navet.facts import PostFacts, facts_of
+from adapters.navet.facts import MAX_POST_BYTES, PostFacts, facts_of
 from regionnav import xmlsafe
 from regionnav.errors import DeliveryError, PostContentError, PostError, UnsafeXmlError
 
@@ -188,6 +188,10 @@ class NavetFile:
         xml = etree.tostring(
             element, encoding="UTF-8", xml_declaration=False, with_tail=False
         )
+        if len(xml) > MAX_POST_BYTES:
+            raise PostError(
+                name, number, POST, f"is larger than {MAX_POST_BYTES} bytes"
+            )
 
         # Drop the post and everything before it, so memory stays flat.
         element.clear()

@@ -13,13 +13,10 @@ from dataclasses import dataclass, replace
 
 from lxml import etree
 
-from adapters.navet.facts import facts_of, value_of
+from adapters.navet.facts import MAX_POST_BYTES, facts_of, value_of
 from regionnav import protection, xmlsafe
 from regionnav.errors import StoreError, UnsafeXmlError
 from regionnav.records import StoredPerson
-
-# A post is a few kilobytes; the cap only guards against a broken row.
-MAX_POST_BYTES = 1_000_000
 
 YEAR = "YYYY"
 YEAR_MONTH = "YYYY-MM"

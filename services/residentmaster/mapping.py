@@ -44,7 +44,7 @@ from datetime import date
 
 from lxml import etree
 
-from adapters.navet.facts import value_of
+from adapters.navet.facts import MAX_POST_BYTES, value_of
 from regionnav import xmlsafe
 from regionnav.errors import StoreError, UnsafeXmlError
 from regionnav.records import StoredPerson
@@ -62,7 +62,6 @@ RESPONDER = "urn:riv:population:residentmaster:LookupResidentForFullProfileRespo
 CORE = "urn:riv:population:residentmaster:1"
 EXT = "urn:riv:population:residentmaster:1.1"
 NSMAP = {"lr": RESPONDER, "rm": CORE, "rm11": EXT}
-_MAX_POST_BYTES = 1_000_000
 
 _C = f"{{{CORE}}}"
 _X = f"{{{EXT}}}"
@@ -91,7 +90,7 @@ def response() -> etree._Element:
 def parse_post(person: StoredPerson) -> etree._Element:
     """The stored ``Folkbokforingspost`` as an element (hardened parser)."""
     try:
-        return xmlsafe.fromstring(person.post_xml, _MAX_POST_BYTES)
+        return xmlsafe.fromstring(person.post_xml, MAX_POST_BYTES)
     except UnsafeXmlError as exc:
         # The store's data, not the caller's request: a server fault.
         raise StoreError("a stored post cannot be read") from exc

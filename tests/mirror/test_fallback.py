@@ -116,3 +116,19 @@ def test_a_spaced_end_tag_never_files_a_post_under_another_number(
 
     for number, person in Records(engine).current(NUMBERS).items():
         assert facts_of(person.post_xml).person_id == number
+
+
+def test_a_post_larger_than_the_mirror_serves_is_refused_by_number(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # Stored, it could never be answered: the services read no larger post.
+    note = etree.Element("Anteckning")
+    note.text = "x" * 1_100_000
+    specs = [PostSpec(ADULT), PostSpec(OTHER, extra=[note]), PostSpec(CHILD)]
+    path = write(tmp_path / "big.xml", specs)
+
+    with pytest.raises(PostError) as caught:
+        import_delivery(engine, path)
+
+    assert (caught.value.post, caught.value.element) == (2, "Folkbokforingspost")
+    assert snapshot(engine) == (0, 0, 0)
