@@ -18,7 +18,8 @@ from certs.bootstrap import LocalSetup, bootstrap
 from regionnav import config as config_module
 from regionnav.consumers import CONTRACTS, Consumers, Registration
 from regionnav.errors import ConsumerError
-from regionnav.store import open_engine, upgrade
+from regionnav.store.engine import open_engine
+from regionnav.store.migrate import upgrade
 
 logger = logging.getLogger(__name__)
 

@@ -33,8 +33,9 @@ from adapters.navet.reader import DeliveryHeader
 from regionnav.errors import DeliveryError, StoreError
 from regionnav.readahead import PackedPost, batches_of
 from regionnav.store.bulk import BulkWriter
+from regionnav.store.dictionaries import register
 from regionnav.store.models import Delivery, PersonVersion
-from regionnav.store.packing import register, shipped_dictionary
+from regionnav.store.packing import shipped_dictionary
 
 logger = logging.getLogger(__name__)
 
@@ -251,7 +252,8 @@ class _Import:
 
     def _apply(self, posts: list[PackedPost], header: DeliveryHeader | None) -> None:
         fallback = _fallback_moment(header, self.imported_at)
-        current = self.bulk.current([post.facts.person_id for post in posts])
+        stored = self.bulk.current([post.facts.person_id for post in posts])
+        current = dict(stored)
         versions: list[tuple[Any, ...]] = []
         persons: dict[str, tuple[Any, ...]] = {}
         links: dict[tuple[str, str], str | None] = {}
@@ -287,7 +289,10 @@ class _Import:
         if versions:
             self.bulk.versions(versions)
         if persons:
-            self.bulk.persons(list(persons.values()))
+            # Persons the store does not hold yet (all of them, in a first
+            # grunduttag) are plainly added; the others are replaced.
+            self.bulk.add_persons([r for p, r in persons.items() if p not in stored])
+            self.bulk.replace_persons([r for p, r in persons.items() if p in stored])
         if links:
             self.bulk.links(
                 [

@@ -16,8 +16,9 @@ from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from regionnav.errors import StoreError
+from regionnav.store.dictionaries import load_dictionary
 from regionnav.store.models import IdentityLink, Person, PersonVersion
-from regionnav.store.packing import Unpacker, load_dictionary
+from regionnav.store.packing import Unpacker
 
 # SQLite allows 32766 bound parameters; stay well below for both backends.
 CHUNK = 900

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from regionnav.config import Config
-from regionnav.store import open_engine
+from regionnav.store.engine import open_engine
 from services.pipeline import Runtime
 from services.soap import Contract, Endpoint, StartResponse, endpoints
 

@@ -32,7 +32,8 @@ def bare_parse(path: Path) -> int:
 
 def timed_import(url: str, path: Path) -> int:
     from regionnav.mirror import import_delivery
-    from regionnav.store import open_engine, upgrade
+    from regionnav.store.engine import open_engine
+    from regionnav.store.migrate import upgrade
 
     engine = open_engine(url)
     upgrade(engine)

@@ -26,7 +26,7 @@ from regionnav import config as config_module
 from regionnav.bench import load
 from regionnav.bench.requests import Operation
 from regionnav.errors import RegionnavError
-from regionnav.store import open_engine
+from regionnav.store.engine import open_engine
 from regionnav.store.models import Person
 
 SERVER_THREADS = 48

@@ -16,7 +16,7 @@ import typer
 
 from regionnav.audit import AuditTrail, timestamp
 from regionnav.cli.common import app, current_config, fail
-from regionnav.store import open_store
+from regionnav.store.migrate import open_store
 
 audit_app = typer.Typer(
     help="The audit trail: verify it, who looked at a person, export.",

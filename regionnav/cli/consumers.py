@@ -17,7 +17,7 @@ from rich.table import Table
 from regionnav.cli.common import app, current_config
 from regionnav.consumers import ANY_ADDRESS, CONTRACTS, Consumers, Registration, Scope
 from regionnav.consumers import today as swedish_today
-from regionnav.store import open_store
+from regionnav.store.migrate import open_store
 
 consumers_app = typer.Typer(
     help="Registered consumers: contracts, addresses, profile, scope, period.",

@@ -18,7 +18,7 @@ from rich.progress import (
 
 from regionnav.cli.common import app, current_config
 from regionnav.errors import DeliveryError
-from regionnav.store import open_store
+from regionnav.store.migrate import open_store
 
 
 @app.command("import")

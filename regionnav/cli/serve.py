@@ -11,7 +11,7 @@ from cheroot import wsgi
 from regionnav import xmlsafe
 from regionnav.cli.common import app, current_config
 from regionnav.config import Config
-from regionnav.store import open_store
+from regionnav.store.migrate import open_store
 from regionnav.transport import processes
 from regionnav.transport.middleware import WsgiApp
 from services.app import build_app

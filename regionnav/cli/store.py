@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from regionnav.cli.common import app, config_path, current_config
-from regionnav.store import open_store
+from regionnav.store.migrate import open_store
 from regionnav.store.models import Delivery
 
 

@@ -1,6 +1,7 @@
-"""The store: SQLAlchemy tables, the engine, and migrations."""
+"""The store: SQLAlchemy tables (``models``), the engine (``engine``), migrations
+(``migrate``), and the codec of stored posts (``packing``).
 
-from regionnav.store.engine import is_sqlite, open_engine, ping
-from regionnav.store.migrate import open_store, upgrade
-
-__all__ = ["is_sqlite", "open_engine", "open_store", "ping", "upgrade"]
+Deliberately empty: the importer's reading processes load ``packing`` alone,
+without SQLAlchemy and Alembic, which would cost each of them a third of a
+second to start.
+"""

@@ -4,9 +4,10 @@ SQLAlchemy's per-row parameter processing costs more than the database itself
 when a delivery brings hundreds of thousands of posts, so the importer writes
 rows as plain tuples through the DBAPI cursor of its own connection (same
 transaction, same atomicity): ``executemany`` on SQLite, where a statement
-per row is cheap, and binary ``COPY`` on PostgreSQL, where it is not. The
-person rows, which replace earlier ones, are copied into a temporary table
-and merged from there in one statement.
+per row is cheap, and binary ``COPY`` on PostgreSQL, where it is not. Person
+rows that replace earlier ones are copied into a temporary table and merged
+from there in one statement; those of persons new to the store are copied
+straight in.
 
 The column lists below must match ``models.py``; the mirror tests read every
 column back on both backends.
@@ -63,14 +64,10 @@ class BulkWriter:
             VERSION_COLUMNS,
             f"VALUES ({_marks(mark, len(VERSION_COLUMNS))})",
         )
-        self._upsert_person = (
-            _insert_sql(
-                "persons",
-                PERSON_COLUMNS,
-                f"VALUES ({_marks(mark, len(PERSON_COLUMNS))})",
-            )
-            + _replace_on_conflict()
+        self._insert_person = _insert_sql(
+            "persons", PERSON_COLUMNS, f"VALUES ({_marks(mark, len(PERSON_COLUMNS))})"
         )
+        self._upsert_person = self._insert_person + _replace_on_conflict()
         self._staged = False
 
     def timestamp(self, moment: datetime) -> Any:
@@ -88,8 +85,21 @@ class BulkWriter:
             cursor.executemany(self._insert_version, rows)
         cursor.close()
 
-    def persons(self, rows: Sequence[PersonRow]) -> None:
+    def add_persons(self, rows: Sequence[PersonRow]) -> None:
+        """Insert current records of persons the store does not hold."""
+        if not rows:
+            return
+        cursor = self._dbapi.cursor()
+        if self._postgres:
+            _copy(cursor, "persons", PERSON_COLUMNS, PERSON_TYPES, rows)
+        else:
+            cursor.executemany(self._insert_person, rows)
+        cursor.close()
+
+    def replace_persons(self, rows: Sequence[PersonRow]) -> None:
         """Insert or replace current records; ``rows`` name each person once."""
+        if not rows:
+            return
         cursor = self._dbapi.cursor()
         if self._postgres:
             if not self._staged:

@@ -11,21 +11,20 @@ generated posts that hold only Skatteverket's test personnummer; see
 :func:`train`). An import stores it in ``post_dictionaries`` the first time it
 is used, and every version row names the dictionary its post was compressed
 with, so that the rows stay readable whatever dictionary a later release
-ships. A row without a dictionary holds its post uncompressed.
+ships. A row without a dictionary holds its post uncompressed. Keeping the
+dictionaries is :mod:`regionnav.store.dictionaries`'s part; this module is the
+codec alone, light enough for the importer's reading processes to load.
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import zstandard
-from sqlalchemy import Connection, insert, select
 
 from regionnav.errors import StoreError
-from regionnav.store.models import PostDictionary
 
 SHIPPED = Path(__file__).parent / "data" / "posts.zdict"
 LEVEL = 3
@@ -97,29 +96,6 @@ class Unpacker:
                 found = zstandard.ZstdCompressionDict(self._load(dictionary_id))
                 self._dictionaries[dictionary_id] = found
             return found
-
-
-def register(connection: Connection, dictionary: bytes) -> int:
-    """The id of ``dictionary`` in the store, which keeps it from now on."""
-    digest = hashlib.sha256(dictionary).hexdigest()
-    known = connection.execute(
-        select(PostDictionary.id).where(PostDictionary.digest == digest)
-    ).scalar_one_or_none()
-    if known is not None:
-        return int(known)
-    created = connection.execute(
-        insert(PostDictionary)
-        .values(digest=digest, content=dictionary)
-        .returning(PostDictionary.id)
-    )
-    return int(created.scalar_one())
-
-
-def load_dictionary(connection: Connection, dictionary_id: int) -> bytes:
-    content = connection.execute(
-        select(PostDictionary.content).where(PostDictionary.id == dictionary_id)
-    ).scalar_one()
-    return bytes(content)
 
 
 def train(posts: Sequence[bytes]) -> bytes:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy import Engine
 
-from regionnav.store import open_engine
+from regionnav.store.engine import open_engine
 
 
 @pytest.fixture

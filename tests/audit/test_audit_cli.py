@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 
 from regionnav.audit import AuditTrail
 from regionnav.cli import app
-from regionnav.store import open_engine
+from regionnav.store.engine import open_engine
 from regionnav.store.models import AuditRecord
 from tests.audit.helpers import PEOPLE, entry
 

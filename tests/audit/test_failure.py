@@ -10,7 +10,7 @@ from sqlalchemy import Engine, event, text
 
 from regionnav.audit import AuditTrail
 from regionnav.errors import AuditError
-from regionnav.store import open_engine
+from regionnav.store.engine import open_engine
 from tests.audit.helpers import PEOPLE, entry
 
 READ_ONLY = {

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from regionnav.store import open_engine
-from regionnav.store.engine import WRITER_CHECKPOINT_PAGES, checkpoint_in_background
+from regionnav.store.engine import (
+    WRITER_CHECKPOINT_PAGES,
+    checkpoint_in_background,
+    open_engine,
+)
 
 SQLITE_DEFAULT_AUTOCHECKPOINT = 1000
 

@@ -12,7 +12,8 @@ from lxml import etree
 from sqlalchemy import text
 
 from regionnav.records import Records
-from regionnav.store import open_engine, upgrade
+from regionnav.store.engine import open_engine
+from regionnav.store.migrate import upgrade
 from tests.mirror.deliveries import ADULT, PostSpec, post
 
 ROWS = (

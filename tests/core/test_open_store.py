@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Engine
 
 from regionnav.errors import StoreError
-from regionnav.store import open_engine, open_store
+from regionnav.store.engine import open_engine
+from regionnav.store.migrate import open_store
 
 
 def test_missing_sqlite_file_is_refused_and_not_created(tmp_path: Path) -> None:

@@ -14,8 +14,9 @@ from regionnav.errors import StoreError
 from regionnav.mirror import import_delivery
 from regionnav.records import Records
 from regionnav.store import packing
+from regionnav.store.dictionaries import register
 from regionnav.store.models import PersonVersion, PostDictionary
-from regionnav.store.packing import Packer, Unpacker, register, shipped_dictionary
+from regionnav.store.packing import Packer, Unpacker, shipped_dictionary
 from tests.mirror.deliveries import ADULT, CHILD, OTHER, PostSpec, write
 
 NUMBERS = [ADULT, OTHER, CHILD]

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from regionnav.errors import StoreError
 from regionnav.mirror import import_delivery
 from regionnav.records import Records
-from regionnav.store import open_engine
+from regionnav.store.engine import open_engine
 from tests.mirror.deliveries import ADULT, CHILD, OTHER, PostSpec, write
 
 UNKNOWN = "195302022255"

@@ -54,7 +54,7 @@ KILLER = """
 import os, signal, sys
 from pathlib import Path
 from regionnav.mirror import import_delivery
-from regionnav.store import open_engine
+from regionnav.store.engine import open_engine
 
 def die(done, total):
     os.kill(os.getpid(), signal.SIGKILL)

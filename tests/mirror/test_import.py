@@ -110,6 +110,38 @@ def test_late_post_adds_history_but_keeps_the_newer_current(
     assert records.as_of([ADULT], 20250301000000)[ADULT].kommun_kod == "2580"
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "current"),
+    [
+        (("80", "20250101000000"), ("84", "20250601000000"), "2584"),
+        (("84", "20250601000000"), ("80", "20250101000000"), "2584"),
+    ],
+)
+def test_new_person_twice_in_one_delivery_keeps_both_and_the_newer_current(
+    engine: Engine,
+    tmp_path: Path,
+    first: tuple[str, str],
+    second: tuple[str, str],
+    current: str,
+) -> None:
+    # The person is new to the store: the first post adds the current record
+    # and the second, in the same batch, must replace or leave it.
+    path = write(
+        tmp_path / "twice.xml",
+        [
+            PostSpec(ADULT, kommun=first[0], changed_at=first[1]),
+            PostSpec(OTHER),
+            PostSpec(ADULT, kommun=second[0], changed_at=second[1]),
+        ],
+    )
+    summary = import_delivery(engine, path)
+
+    assert (summary.new, summary.changed) == (2, 1)
+    assert Records(engine).current([ADULT])[ADULT].kommun_kod == current
+    assert count(engine, PersonVersion) == 3
+    assert count(engine, Person) == 2
+
+
 @pytest.mark.parametrize("code", ["GN", "GS"])
 def test_number_change_links_old_and_new_identity_both_ways(
     engine: Engine, tmp_path: Path, code: str

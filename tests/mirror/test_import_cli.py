@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from regionnav.cli import app
 from regionnav.config import load
-from regionnav.store import open_engine, upgrade
+from regionnav.store.engine import open_engine
+from regionnav.store.migrate import upgrade
 from regionnav.store.models import Delivery
 from tests.mirror.deliveries import ADULT, PostSpec, write
 

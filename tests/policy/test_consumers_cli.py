@@ -12,7 +12,7 @@ from typer.testing import CliRunner, Result
 from regionnav.cli import app
 from regionnav.consumers import Consumers, Scope
 from regionnav.errors import ConsumerError
-from regionnav.store import open_engine
+from regionnav.store.engine import open_engine
 
 JOURNAL = "SE2321000230-JOUR"
 

@@ -24,7 +24,8 @@ from certs.ca import CertificateAuthority, create_ca
 from certs.issue import CertificateKind, CertificateRequest, IssuedFiles, issue
 from certs.revocation import write_crl
 from regionnav.config import ServerConfig
-from regionnav.store import open_engine, upgrade
+from regionnav.store.engine import open_engine
+from regionnav.store.migrate import upgrade
 from regionnav.transport import build_server
 from services.app import build_app
 from tests.journeys.lookup.conftest import (

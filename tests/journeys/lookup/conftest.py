@@ -26,7 +26,8 @@ from zeep.plugins import HistoryPlugin
 from regionnav.config import Config, HubConfig
 from regionnav.consumers import Consumers, Registration, Scope
 from regionnav.mirror import import_delivery
-from regionnav.store import open_engine, upgrade
+from regionnav.store.engine import open_engine
+from regionnav.store.migrate import upgrade
 from services.app import build_app
 
 DATA = Path(__file__).resolve().parents[2] / "services" / "residentmaster" / "data"

@@ -17,7 +17,8 @@ from sqlalchemy import Engine, select
 from adapters.navet import generator
 from regionnav.consumers import Consumers
 from regionnav.mirror import import_delivery
-from regionnav.store import open_engine, upgrade
+from regionnav.store.engine import open_engine
+from regionnav.store.migrate import upgrade
 from regionnav.store.models import Person
 from tests.journeys.lookup.conftest import (
     HUB_CONFIG,

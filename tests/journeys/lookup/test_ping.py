@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import Engine
 from zeep.exceptions import Fault
 
-from regionnav.store import open_engine, upgrade
+from regionnav.store.engine import open_engine
+from regionnav.store.migrate import upgrade
 from tests.journeys.lookup.conftest import (
     HUB_ADDRESS,
     HUB_CONFIG,

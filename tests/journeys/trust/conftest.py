@@ -29,7 +29,7 @@ from certs.revocation import write_crl
 from regionnav import config as config_module
 from regionnav.cli import app
 from regionnav.mirror import import_delivery
-from regionnav.store import open_engine
+from regionnav.store.engine import open_engine
 from regionnav.transport import build_server
 from services.app import build_app
 
