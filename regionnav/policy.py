@@ -41,7 +41,7 @@ from regionnav.config import HubConfig
 from regionnav.consumers import Consumers, Registration, Scope
 from regionnav.errors import NotAuthorisedError, RequestError
 from regionnav.logs import correlation_id
-from regionnav.records import StoredPerson
+from regionnav.records import Protected, StoredPerson
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ class Policy:
             scope=registration.scope,
         )
 
-    def disclose(self, grant: Grant, person: StoredPerson) -> Disclosure:
+    def disclose(self, grant: Grant, person: Protected) -> Disclosure:
         """What ``grant``'s holder may see of ``person``; THE protected-identity rule.
 
         Either protection flag makes the person protected. A protected person

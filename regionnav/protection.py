@@ -24,14 +24,14 @@ hänvisning), so that not even the existence of the tie shows. A number the
 mirror does not hold is not known to be protected and may be named. A masked
 record names no other number at all (the contracts' masked forms).
 
-Cost: one batched read of the named numbers per answer (two for an earlier
-moment), and none when the answer names no one. The persons read are not
-audited: nothing of them is answered.
+Cost: one batched read of the named numbers' protection flags per answer (and
+of their records at an earlier moment), and none when the answer names no one.
+The persons read are not audited: nothing of them is answered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from lxml import etree
 from sqlalchemy.exc import SQLAlchemyError
@@ -39,7 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from adapters.navet.facts import facts_of, value_of
 from regionnav.errors import StoreError
 from regionnav.policy import Disclosure, Grant, Policy
-from regionnav.records import Records
+from regionnav.records import Protected, Records
 
 # Where a Folkbokforingspost names its related persons by number.
 RELATED = "Personpost/Relationer/Relation/RelationId/PersonNr"
@@ -84,7 +84,7 @@ def hidden_numbers(
     if not wanted:
         return frozenset()
     try:
-        people = [records.current(wanted)]
+        people: list[Mapping[str, Protected]] = [records.protection(wanted)]
         if moment is not None:
             people.append(records.as_of(wanted, moment))
     except SQLAlchemyError as exc:

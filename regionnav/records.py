@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -64,6 +64,27 @@ class StoredPerson:
         )
 
 
+class Protected(Protocol):
+    """Anything that says whether its person is protected; what disclosure reads."""
+
+    @property
+    def protected(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Protection:
+    """One identity's protection flags, without its post."""
+
+    person_id: str
+    sekretessmarkering: bool
+    skyddad_folkbokforing: bool
+
+    @property
+    def protected(self) -> bool:
+        """Either protection flag is set (sekretessmarkering or skyddad)."""
+        return self.sekretessmarkering or self.skyddad_folkbokforing
+
+
 class Records:
     """Read access to the mirror; safe to share between threads."""
 
@@ -93,6 +114,32 @@ class Records:
         finally:
             # Back to the pool, which ends any transaction the read left open.
             connection.close()
+
+    def protection(self, person_ids: Sequence[str]) -> dict[str, Protection]:
+        """The current protection flags of each id that the mirror knows.
+
+        For deciding whether an answer may name a person: no post is read.
+        Raises :class:`StoreError` when the store cannot be read.
+        """
+        unique = list(dict.fromkeys(person_ids))
+        if not unique:
+            return {}
+        try:
+            connection = self._engine.raw_connection()
+        except SQLAlchemyError as exc:
+            raise _unreadable(exc) from exc
+        dbapi = self._engine.dialect.loaded_dbapi
+        try:
+            rows = self._current.rows(connection, _SELECT_PROTECTION, unique)
+        except dbapi.Error as exc:
+            raise _unreadable(exc) from exc
+        finally:
+            connection.close()
+        # SQLite has no boolean type: its flags come back as 0 and 1.
+        return {
+            pid: Protection(pid, bool(sekretess), bool(skyddad))
+            for pid, sekretess, skyddad in rows
+        }
 
     def as_of(self, person_ids: Sequence[str], moment: int) -> dict[str, StoredPerson]:
         """Each id's record as it was at ``moment`` (``YYYYMMDDhhmmss``).
@@ -168,27 +215,33 @@ class _CurrentRead:
     def __init__(self, dialect: str, unpacker: Unpacker) -> None:
         self._postgresql = dialect == "postgresql"
         self._unpacker = unpacker
-        self._sqlite_in: dict[int, str] = {}
+        self._sqlite_in: dict[tuple[str, int], str] = {}
 
     def read(self, connection: Any, ids: list[str]) -> dict[str, StoredPerson]:
+        typed = self._postgresql
+        rows = self.rows(connection, _SELECT_CURRENT, ids)
+        return dict(self._stored(row, typed) for row in rows)
+
+    def rows(self, connection: Any, select: str, ids: list[str]) -> list[Any]:
+        """The rows of ``select`` (ending in ``WHERE ... person_id``) for ``ids``."""
         cursor = connection.cursor()
-        found: dict[str, StoredPerson] = {}
         if self._postgresql:
-            cursor.execute(_SELECT_CURRENT + "= ANY(%s)", (ids,))
-            found.update(self._stored(row, True) for row in cursor.fetchall())
+            cursor.execute(select + "= ANY(%s)", (ids,))
+            rows: list[Any] = cursor.fetchall()
             cursor.close()
-            return found
+            return rows
 
         chunks = list(_chunks(ids))
         if len(chunks) > 1:
             cursor.execute("BEGIN")
+        rows = []
         for chunk in chunks:
-            cursor.execute(self._sqlite_in_list(len(chunk)), chunk)
-            found.update(self._stored(row, False) for row in cursor.fetchall())
+            cursor.execute(self._sqlite_in_list(select, len(chunk)), chunk)
+            rows.extend(cursor.fetchall())
         if len(chunks) > 1:
             cursor.execute("COMMIT")
         cursor.close()
-        return found
+        return rows
 
     def _stored(self, row: Any, typed: bool) -> tuple[str, StoredPerson]:
         pid, kind, valid_from, sekretess, skyddad, kod, datum, lan, kommun = row[:9]
@@ -201,11 +254,11 @@ class _CurrentRead:
         )
         return pid, person
 
-    def _sqlite_in_list(self, count: int) -> str:
-        sql = self._sqlite_in.get(count)
+    def _sqlite_in_list(self, select: str, count: int) -> str:
+        sql = self._sqlite_in.get((select, count))
         if sql is None:
             marks = ", ".join("?" * count)
-            sql = self._sqlite_in[count] = f"{_SELECT_CURRENT}IN ({marks})"
+            sql = self._sqlite_in[select, count] = f"{select}IN ({marks})"
         return sql
 
 
@@ -215,6 +268,10 @@ _SELECT_CURRENT = (
     "p.skyddad_folkbokforing, p.avregistreringskod, p.avregistreringsdatum, "
     "p.lan_kod, p.kommun_kod, v.post_xml, v.dictionary_id FROM persons p "
     "JOIN person_versions v ON v.id = p.version_id WHERE p.person_id "
+)
+_SELECT_PROTECTION = (
+    "SELECT person_id, sekretessmarkering, skyddad_folkbokforing FROM persons "
+    "WHERE person_id "
 )
 
 

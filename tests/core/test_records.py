@@ -50,6 +50,35 @@ def test_current_flags_are_booleans(records: Records) -> None:
     assert all(type(flag) is bool for pair in flags.values() for flag in pair)
 
 
+@pytest.mark.parametrize(
+    ("asked", "protected"),
+    [
+        ([ADULT, OTHER, UNKNOWN], {ADULT: False, OTHER: True}),
+        ([OTHER, OTHER], {OTHER: True}),
+        ([UNKNOWN], {}),
+        ([], {}),
+    ],
+)
+def test_protection_reads_the_current_flags_of_known_ids(
+    records: Records, asked: list[str], protected: dict[str, bool]
+) -> None:
+    flags = records.protection(asked)
+
+    assert {pid: person.protected for pid, person in flags.items()} == protected
+    assert all(
+        type(flag) is bool
+        for person in flags.values()
+        for flag in (person.sekretessmarkering, person.skyddad_folkbokforing)
+    )
+
+
+def test_protection_reads_many_ids_in_chunks(records: Records) -> None:
+    # More ids than one SQLite statement binds: read in one transaction.
+    asked = [ADULT, *(f"1840{n:08d}" for n in range(2500)), OTHER]
+
+    assert set(records.protection(asked)) == {ADULT, OTHER}
+
+
 def test_current_record_carries_the_post_and_its_facts(records: Records) -> None:
     person = records.current([CHILD])[CHILD]
 
