@@ -8,9 +8,9 @@ as Navet delivered it (``post_xml``, the UTF-8 bytes of the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,6 +19,8 @@ from regionnav.errors import StoreError
 from regionnav.store.dictionaries import load_dictionary
 from regionnav.store.models import IdentityLink, Person, PersonVersion
 from regionnav.store.packing import Unpacker
+
+_T = TypeVar("_T")
 
 # SQLite allows 32766 bound parameters; stay well below for both backends.
 CHUNK = 900
@@ -102,18 +104,9 @@ class Records:
         unique = list(dict.fromkeys(person_ids))
         if not unique:
             return {}
-        try:
-            connection = self._engine.raw_connection()
-        except SQLAlchemyError as exc:
-            raise _unreadable(exc) from exc
-        dbapi = self._engine.dialect.loaded_dbapi
-        try:
-            return self._current.read(connection, unique)
-        except dbapi.Error as exc:
-            raise _unreadable(exc) from exc
-        finally:
-            # Back to the pool, which ends any transaction the read left open.
-            connection.close()
+        return self._on_connection(
+            lambda connection: self._current.read(connection, unique)
+        )
 
     def protection(self, person_ids: Sequence[str]) -> dict[str, Protection]:
         """The current protection flags of each id that the mirror knows.
@@ -124,17 +117,11 @@ class Records:
         unique = list(dict.fromkeys(person_ids))
         if not unique:
             return {}
-        try:
-            connection = self._engine.raw_connection()
-        except SQLAlchemyError as exc:
-            raise _unreadable(exc) from exc
-        dbapi = self._engine.dialect.loaded_dbapi
-        try:
-            rows = self._current.rows(connection, _SELECT_PROTECTION, unique)
-        except dbapi.Error as exc:
-            raise _unreadable(exc) from exc
-        finally:
-            connection.close()
+        rows = self._on_connection(
+            lambda connection: self._current.rows(
+                connection, _SELECT_PROTECTION, unique
+            )
+        )
         # SQLite has no boolean type: its flags come back as 0 and 1.
         return {
             pid: Protection(pid, bool(sekretess), bool(skyddad))
@@ -187,6 +174,21 @@ class Records:
         ).where(or_(IdentityLink.old_id == person_id, IdentityLink.new_id == person_id))
         with self._engine.connect() as connection:
             return [(row[0], row[1], row[2]) for row in connection.execute(query)]
+
+    def _on_connection(self, read: Callable[[Any], _T]) -> _T:
+        """``read`` on a pooled DBAPI connection; driver errors as StoreError."""
+        try:
+            connection = self._engine.raw_connection()
+        except SQLAlchemyError as exc:
+            raise _unreadable(exc) from exc
+        dbapi = self._engine.dialect.loaded_dbapi
+        try:
+            return read(connection)
+        except dbapi.Error as exc:
+            raise _unreadable(exc) from exc
+        finally:
+            # Back to the pool, which ends any transaction the read left open.
+            connection.close()
 
     def _dictionary(self, dictionary_id: int) -> bytes:
         with self._engine.connect() as connection:
