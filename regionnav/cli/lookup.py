@@ -73,10 +73,29 @@ def lookup(
     except Fault as exc:
         fail(f"{exc.code}: {exc.message}")
     except (TransportError, OSError) as exc:
-        fail(f"cannot reach {base}: {type(exc).__name__}")
+        fail(f"cannot reach {base}: {type(exc).__name__}{_lacking(credentials)}")
 
     lines = client.readable(payload)
     typer.echo("\n".join(lines) if lines else "no person found")
+
+
+def _lacking(credentials: client.Credentials) -> str:
+    """Why a TLS handshake may have failed, when files are missing; else ''."""
+    missing = [
+        name
+        for name, path in (
+            ("client certificate (--cert)", credentials.certificate),
+            ("client key (--key)", credentials.key),
+            ("server CA (--ca)", credentials.ca),
+        )
+        if path is None
+    ]
+    if not missing:
+        return ""
+    return (
+        f"; no {', '.join(missing)} was given or found beside the configuration "
+        "(set REGIONNAV_CONFIG to the hub's regionnav.toml, or pass the options)"
+    )
 
 
 def _existing(path: Path) -> Path | None:

@@ -131,3 +131,19 @@ def test_lookup_command_prints_the_answer(
     assert f"PersonId: {ORDINARY}" in result.output
     assert "Efternamn: Östlund" in result.output
     assert "195302022255" not in result.output
+
+
+def test_lookup_command_without_certificates_says_what_is_missing(
+    hub_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "regionnav.toml").write_text("", encoding="utf-8")
+    arguments = [
+        "--config", str(tmp_path / "regionnav.toml"),
+        "lookup", ORDINARY, "--url", hub_url,
+    ]  # fmt: skip
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code != 0
+    assert "no client certificate (--cert), client key (--key), server CA" in (
+        result.output
+    )
+    assert ORDINARY not in result.output
