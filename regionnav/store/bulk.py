@@ -78,22 +78,29 @@ class BulkWriter:
         return moment.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
     def versions(self, rows: Sequence[VersionRow]) -> None:
-        cursor = self._dbapi.cursor()
-        if self._postgres:
-            _copy(cursor, "person_versions", VERSION_COLUMNS, VERSION_TYPES, rows)
-        else:
-            cursor.executemany(self._insert_version, rows)
-        cursor.close()
+        insert = self._insert_version
+        self._append("person_versions", VERSION_COLUMNS, VERSION_TYPES, insert, rows)
 
     def add_persons(self, rows: Sequence[PersonRow]) -> None:
         """Insert current records of persons the store does not hold."""
+        self._append("persons", PERSON_COLUMNS, PERSON_TYPES, self._insert_person, rows)
+
+    def _append(
+        self,
+        table: str,
+        columns: Sequence[str],
+        types: Sequence[str],
+        insert: str,
+        rows: Sequence[tuple[Any, ...]],
+    ) -> None:
+        """New rows for ``table``: PostgreSQL copies them, SQLite runs ``insert``."""
         if not rows:
             return
         cursor = self._dbapi.cursor()
         if self._postgres:
-            _copy(cursor, "persons", PERSON_COLUMNS, PERSON_TYPES, rows)
+            _copy(cursor, table, columns, types, rows)
         else:
-            cursor.executemany(self._insert_person, rows)
+            cursor.executemany(insert, rows)
         cursor.close()
 
     def replace_persons(self, rows: Sequence[PersonRow]) -> None:
