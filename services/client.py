@@ -10,6 +10,7 @@ entities, no network for schemas other than the files given).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,10 @@ from zeep.plugins import HistoryPlugin
 
 from regionnav.errors import ConfigError, RequestError
 from services.residentmaster.codes import id_kind_of
+
+# zeep's transport logs whole requests and answers at DEBUG, names and
+# addresses included; personal data must not reach a log at any level.
+logging.getLogger("zeep").setLevel(logging.WARNING)
 
 OFFICIAL = Path(__file__).resolve().parents[2] / "shared" / "contracts"
 OWN = Path(__file__).resolve().parents[1] / "wsdl"
@@ -81,9 +86,8 @@ def connect(
     """
     target = TARGETS.get(contract)
     if target is None:
-        raise ConfigError(
-            "--contract", f"unknown contract (one of {sorted(TARGETS)})", "option"
-        )
+        known = ", ".join(sorted(TARGETS))
+        raise ConfigError("--contract", f"unknown contract (one of {known})", "option")
     wsdl = contracts_dir / target.wsdl
     if not wsdl.exists() and contracts_dir == OFFICIAL:
         # Without the official files beside the repository, Regionnav's own

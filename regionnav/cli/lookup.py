@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import requests
 import typer
 from zeep.exceptions import Fault, TransportError
 
@@ -72,8 +73,12 @@ def lookup(
         )
     except Fault as exc:
         fail(f"{exc.code}: {exc.message}")
+    except requests.exceptions.SSLError:
+        fail(f"the TLS handshake with {base} failed{_lacking(credentials)}")
+    except requests.exceptions.ConnectionError:
+        fail(f"cannot connect to {base}: is `regionnav serve` running there?")
     except (TransportError, OSError) as exc:
-        fail(f"cannot reach {base}: {type(exc).__name__}{_lacking(credentials)}")
+        fail(f"cannot reach {base}: {type(exc).__name__}")
 
     lines = client.readable(payload)
     typer.echo("\n".join(lines) if lines else "no person found")
@@ -91,10 +96,10 @@ def _lacking(credentials: client.Credentials) -> str:
         if path is None
     ]
     if not missing:
-        return ""
+        return ": the server refused the certificate, or it is not from --ca"
     return (
-        f"; no {', '.join(missing)} was given or found beside the configuration "
-        "(set REGIONNAV_CONFIG to the hub's regionnav.toml, or pass the options)"
+        f": missing {', '.join(missing)}. Pass them, or point REGIONNAV_CONFIG "
+        "at the hub's regionnav.toml, whose local setup has them"
     )
 
 

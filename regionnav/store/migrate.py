@@ -68,7 +68,10 @@ def open_store(url: str, pool_size: int = 20) -> Engine:
     database = parsed.database or ""
     on_disk = parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:")
     if on_disk and not Path(database).exists():
-        raise StoreError(f"no store at {database}: run `regionnav init` first")
+        raise StoreError(
+            f"no store at {database}: run `regionnav init` first, or point "
+            "REGIONNAV_CONFIG (or --config) at the hub's regionnav.toml"
+        )
     engine = open_engine(url, pool_size=pool_size)
     require_current(engine)
     return engine

@@ -143,7 +143,43 @@ def test_lookup_command_without_certificates_says_what_is_missing(
     ]  # fmt: skip
     result = CliRunner().invoke(app, arguments)
     assert result.exit_code != 0
-    assert "no client certificate (--cert), client key (--key), server CA" in (
+    assert "TLS handshake" in result.output
+    assert "missing client certificate (--cert), client key (--key), server CA" in (
         result.output
     )
     assert ORDINARY not in result.output
+
+
+def test_lookup_command_logs_no_personal_data_even_at_debug(
+    hub_url: str, pki: dict[str, Path], tmp_path: Path
+) -> None:
+    # zeep's transport would log whole answers, names and addresses included.
+    (tmp_path / "regionnav.toml").write_text("", encoding="utf-8")
+    arguments = [
+        "--config", str(tmp_path / "regionnav.toml"), "--log-level", "DEBUG",
+        "lookup", ORDINARY,
+        "--url", hub_url,
+        "--logical-address", HUB_CONFIG.hub.hsa_id,
+        "--cert", str(pki["journal_cert"]),
+        "--key", str(pki["journal_key"]),
+        "--ca", str(pki["ca"]),
+    ]  # fmt: skip
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    assert "Efternamn: Östlund" in result.stdout
+    assert ORDINARY not in result.stderr
+    assert "Östlund" not in result.stderr
+
+
+def test_lookup_command_with_nothing_listening_asks_whether_the_server_runs(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "regionnav.toml").write_text("", encoding="utf-8")
+    arguments = [
+        "--config", str(tmp_path / "regionnav.toml"),
+        "lookup", ORDINARY, "--url", "https://127.0.0.1:9",
+    ]  # fmt: skip
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code != 0
+    assert "is `regionnav serve` running there?" in result.output
+    assert "certificate" not in result.output
