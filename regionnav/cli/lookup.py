@@ -76,16 +76,21 @@ def lookup(
     except requests.exceptions.SSLError:
         fail(f"the TLS handshake with {base} failed{_lacking(credentials)}")
     except requests.exceptions.ConnectionError:
-        fail(f"cannot connect to {base}: is `regionnav serve` running there?")
-    except (TransportError, OSError) as exc:
-        fail(f"cannot reach {base}: {type(exc).__name__}")
+        scheme = base.split(":", 1)[0]
+        fail(f"cannot connect to {base}: is `regionnav serve` there, on {scheme}?")
+    except TransportError as exc:
+        # Its text may quote the answer; the status is enough.
+        fail(f"{base} answered HTTP {exc.status_code}")
+    except OSError as exc:
+        # requests' own: a certificate or key file that cannot be read.
+        fail(f"cannot call {base}: {exc}")
 
     lines = client.readable(payload)
     typer.echo("\n".join(lines) if lines else "no person found")
 
 
 def _lacking(credentials: client.Credentials) -> str:
-    """Why a TLS handshake may have failed, when files are missing; else ''."""
+    """Why the TLS handshake may have failed: missing files, else the usual causes."""
     missing = [
         name
         for name, path in (
@@ -96,7 +101,10 @@ def _lacking(credentials: client.Credentials) -> str:
         if path is None
     ]
     if not missing:
-        return ": the server refused the certificate, or it is not from --ca"
+        return (
+            ": it refused the client certificate, its own is not from --ca, "
+            "or it does not speak TLS"
+        )
     return (
         f": missing {', '.join(missing)}. Pass them, or point REGIONNAV_CONFIG "
         "at the hub's regionnav.toml, whose local setup has them"

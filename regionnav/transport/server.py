@@ -32,9 +32,12 @@ Four changes to cheroot's defaults, and why:
   gets the answer instead of a reset; then the connection is closed. Cheroot
   itself would answer a plain-text 413 that no SOAP consumer can read.
 - **A stop does not wait for idle clients.** A worker holding a connection
-  whose next request has not begun (a handshake, an idle client) would keep
-  cheroot's stop waiting its full grace of 5 s; such connections are cut as
-  soon as the stop begins. Requests already begun are answered.
+  on which no request has begun to arrive (a handshake, an idle client) would
+  keep cheroot's stop waiting its full grace of 5 s; such connections are cut
+  as soon as the stop begins. Requests that have begun get the grace to be
+  answered; then their connections are cut below TLS. Cheroot's own cut
+  (``SSLSocket.shutdown``) drops the TLS state under the writing worker, and
+  the rest of an answer would go out unencrypted.
 
 Cheroot's own log lines go to this module's logger.
 """
@@ -43,6 +46,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import select
 import socket
 import ssl
 import sys
@@ -54,6 +58,7 @@ from cheroot import wsgi
 from cheroot.errors import MaxSizeExceeded
 from cheroot.server import HTTPConnection, HTTPRequest
 from cheroot.ssl.builtin import BuiltinSSLAdapter
+from cheroot.workers.threadpool import ThreadPool
 
 from regionnav import logs
 from regionnav.config import Config
@@ -126,6 +131,10 @@ class _Server(wsgi.Server):
     deadlines: _Deadlines
     listening: socket.socket | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.requests = _Workers(self, min=self.requests.min, max=self.requests.max)
+
     def bind(self, family: int, type: int, proto: int = 0) -> socket.socket:
         if self.listening is None:
             sock: socket.socket = super().bind(family, type, proto)
@@ -166,6 +175,15 @@ class _Server(wsgi.Server):
         logger.log(level, "cheroot: %s", msg, exc_info=traceback)
 
 
+class _Workers(ThreadPool):
+    """Cheroot's worker pool, cutting connections at the end of a stop safely."""
+
+    @staticmethod
+    def _force_close(connection: _Connection | None) -> None:
+        if connection is not None:
+            connection.abort()
+
+
 class _TlsAdapter(BuiltinSSLAdapter):
     """Wraps accepted sockets for TLS, leaving the handshake to the worker."""
 
@@ -193,7 +211,7 @@ class _Request(HTTPRequest):
     def read_request_line(self) -> bool:
         # It returns once a request line is read, or the client has gone.
         read = bool(super().read_request_line())  # type: ignore[no-untyped-call]
-        # From here on a stop lets the request finish (see _Deadlines.drain).
+        # From here on a stop lets the request finish (_Deadlines.drain).
         self.conn.request_begun = True
         return read
 
@@ -298,6 +316,22 @@ class _Connection(HTTPConnection):
         self.ssl_env = self.server.ssl_adapter.get_environ(tls)
         return True
 
+    def waits_for_a_request(self) -> bool:
+        """Whether no request has begun to arrive (asked from another thread).
+
+        Not while a request line has been read, bytes wait in the reader's
+        buffer, or bytes wait in the socket (a request or a handshake the
+        worker has yet to read).
+        """
+        if self.request_begun or self.rfile.has_data():
+            return False
+        try:
+            waiting = select.poll()
+            waiting.register(self.socket.fileno(), select.POLLIN)
+            return not waiting.poll(0)
+        except (OSError, ValueError):
+            return True  # closed: nothing to wait for
+
     def abort(self) -> None:
         """Cut the connection under a worker blocked on it (from another thread)."""
         try:
@@ -312,7 +346,7 @@ class _Deadlines:
     """Cuts connections whose current request has run longer than allowed.
 
     Once :meth:`drain` is called (the server is stopping), it also cuts every
-    connection held by a worker whose request has not begun, until it stops.
+    connection held by a worker that waits for a request, until it stops.
     """
 
     def __init__(self, seconds: float) -> None:
@@ -368,6 +402,7 @@ class _Deadlines:
 
     def _cut_waiting(self) -> None:
         with self._lock:
-            waiting = [c for c in self._started if not c.request_begun]
-        for connection in waiting:
-            connection.abort()
+            held = list(self._started)
+        for connection in held:
+            if connection.waits_for_a_request():
+                connection.abort()

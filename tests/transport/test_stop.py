@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -83,3 +84,62 @@ def test_request_begun_before_the_stop_is_answered(pki: Pki) -> None:
     connection.close()
 
     assert answers == [(200, b"answered")]
+
+
+def _huge(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    environ["wsgi.input"].read()
+    body = b"<x>personal data</x>" * (HUGE_BYTES // 20)
+    start_response("200 OK", [("Content-Type", "text/xml")])
+    return [body]
+
+
+HUGE_BYTES = 32 * 1024 * 1024  # beyond what the loopback buffers hold
+
+
+def test_answer_cut_at_the_end_of_the_grace_never_goes_out_unencrypted(
+    pki: Pki,
+) -> None:
+    # Cheroot's own cut (SSLSocket.shutdown) drops the TLS state while the
+    # worker writes on: the rest of the answer would follow in plain text.
+    server, thread, port = _start(pki, _huge)
+    server.shutdown_timeout = 0.5
+    raw = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    tls = client_context(pki, pki.client).wrap_socket(raw, server_hostname="127.0.0.1")
+    tls.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n")
+    time.sleep(0.5)  # the worker is writing, blocked on the full buffers
+
+    stopping = threading.Thread(target=_timed_stop, args=(server, thread))
+    stopping.start()
+    time.sleep(1.0)  # past the grace, before this client reads on
+    ending: BaseException | None = None
+    try:
+        while tls.recv(65536):
+            pass
+    except (OSError, ssl.SSLError) as exc:
+        ending = exc
+    finally:
+        tls.close()
+    stopping.join(TIMEOUT)
+
+    assert not thread.is_alive()
+    # A clean end of the stream, not a record that is not TLS.
+    assert ending is None or isinstance(
+        ending, ssl.SSLEOFError | ssl.SSLZeroReturnError | ConnectionResetError
+    ), repr(ending)
+
+
+def test_connection_with_a_request_arriving_is_not_taken_for_an_idle_one(
+    pki: Pki,
+) -> None:
+    server = build_server(config(pki, tls=False), _slow)
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        connection = server.ConnectionClass(server, ours)
+        assert connection.waits_for_a_request()
+
+        theirs.sendall(b"POST / HTTP/1.1\r\n")
+        assert not connection.waits_for_a_request()
+
+        ours.recv(100)  # the worker read it, and the request line is in
+        connection.request_begun = True
+        assert not connection.waits_for_a_request()

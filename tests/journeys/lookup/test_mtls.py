@@ -181,5 +181,22 @@ def test_lookup_command_with_nothing_listening_asks_whether_the_server_runs(
     ]  # fmt: skip
     result = CliRunner().invoke(app, arguments)
     assert result.exit_code != 0
-    assert "is `regionnav serve` running there?" in result.output
+    assert "is `regionnav serve` there, on https?" in result.output
     assert "certificate" not in result.output
+
+
+def test_lookup_command_names_a_certificate_file_it_cannot_read(
+    hub_url: str, pki: dict[str, Path], tmp_path: Path
+) -> None:
+    (tmp_path / "regionnav.toml").write_text("", encoding="utf-8")
+    missing = tmp_path / "no-such.pem"
+    arguments = [
+        "--config", str(tmp_path / "regionnav.toml"),
+        "lookup", ORDINARY, "--url", hub_url,
+        "--cert", str(missing), "--key", str(pki["journal_key"]),
+        "--ca", str(pki["ca"]),
+    ]  # fmt: skip
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code != 0
+    assert str(missing) in result.output
+    assert "Traceback" not in result.output
