@@ -94,8 +94,15 @@ def serve(config: Config, factory: Factory, started: Started | None = None) -> N
         if started:
             started(server, app)
 
+    def stop_others() -> None:
+        # Before this process's own stop, which may wait for its requests:
+        # meanwhile the others would go on taking new connections.
+        stopping.set()
+        for lifeline in lifelines:
+            lifeline.close()
+
     try:
-        _serve_here(config, factory, listening, shared)
+        _serve_here(config, factory, listening, shared, stop_others)
     except KeyboardInterrupt:
         if not crashed:
             raise
@@ -103,9 +110,7 @@ def serve(config: Config, factory: Factory, started: Started | None = None) -> N
         # A second signal must not cut the stopping of the others short.
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        stopping.set()
-        for lifeline in lifelines:
-            lifeline.close()
+        stop_others()
         for process in others:
             process.join(timeout=STOP_SECONDS)
             if process.is_alive():
@@ -165,7 +170,9 @@ def _serve_here(
     factory: Factory,
     listening: Started | None,
     shared: socket.socket | None,
+    stopping: Callable[[], None] = lambda: None,
 ) -> None:
+    """Serve in this process until interrupted; ``stopping`` runs first then."""
     app, close = factory(config)
     server = build_server(config, app, listening=shared)
     try:
@@ -174,6 +181,7 @@ def _serve_here(
             listening(server, app)
         server.serve()
     finally:
+        stopping()
         server.stop()
         close()
 

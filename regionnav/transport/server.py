@@ -35,9 +35,11 @@ Four changes to cheroot's defaults, and why:
   on which no request has begun to arrive (a handshake, an idle client) would
   keep cheroot's stop waiting its full grace of 5 s; such connections are cut
   as soon as the stop begins. Requests that have begun get the grace to be
-  answered; then their connections are cut below TLS. Cheroot's own cut
-  (``SSLSocket.shutdown``) drops the TLS state under the writing worker, and
-  the rest of an answer would go out unencrypted.
+  answered, among them one a keep-alive client sent just before the stop
+  (cheroot would close its connection unread); then their connections are cut
+  below TLS. Cheroot's own cut (``SSLSocket.shutdown``) drops the TLS state
+  under the writing worker, and the rest of an answer would go out
+  unencrypted.
 
 Cheroot's own log lines go to this module's logger.
 """
@@ -55,6 +57,7 @@ import time
 from typing import Any
 
 from cheroot import wsgi
+from cheroot.connections import ConnectionManager
 from cheroot.errors import MaxSizeExceeded
 from cheroot.server import HTTPConnection, HTTPRequest
 from cheroot.ssl.builtin import BuiltinSSLAdapter
@@ -77,7 +80,7 @@ DRAIN_BYTES = 8 * 1024 * 1024
 # new connections beyond the backlog waited a second for SYN to be resent.
 KEEP_ALIVE_CONNECTIONS = 1000
 LISTEN_BACKLOG = 128
-# How often a stopping server looks for connections that have not begun a request.
+# How often a stopping server looks for connections that wait for a request.
 DRAIN_TICK = 0.05
 
 
@@ -146,6 +149,10 @@ class _Server(wsgi.Server):
     def prepare(self) -> None:
         self.deadlines.start()
         super().prepare()
+        # Ours in place of the one cheroot made, before it serves. (Cheroot's
+        # stubs leave out its private attributes.)
+        self._connections.close()  # type: ignore[has-type]
+        self._connections = _KeptAlive(self)
         if self.listening is not None:
             # Every process sharing the socket is woken for a new connection
             # and one takes it: the others must not wait in accept().
@@ -155,6 +162,13 @@ class _Server(wsgi.Server):
         # cyclic collector's scans, which otherwise walk all of it in every
         # full collection while each request's threads wait for the GIL.
         gc.freeze()
+
+    def put_conn(self, conn: Any) -> None:
+        # A kept-alive client may have sent its next request as the stop
+        # began; cheroot would close the connection unread.
+        while not self.ready and conn.has_input() and conn.communicate():
+            pass
+        super().put_conn(conn)
 
     def stop(self) -> None:
         self.deadlines.drain()
@@ -173,6 +187,21 @@ class _Server(wsgi.Server):
             logger.info("cheroot: %s (%s)", msg, type(failure).__name__)
             return
         logger.log(level, "cheroot: %s", msg, exc_info=traceback)
+
+
+class _KeptAlive(ConnectionManager):
+    """Cheroot's idle keep-alive connections, whose last requests a stop answers."""
+
+    def close(self) -> None:
+        # Called once the server no longer accepts, while the workers still
+        # run: a request sent just before the stop goes to them, not unread
+        # into a closed connection. (Cheroot's stubs leave out _selector.)
+        selector: Any = self._selector  # type: ignore[attr-defined]
+        for descriptor, connection in list(selector.connections):
+            if connection is not self.server and connection.has_input():
+                selector.unregister(descriptor)
+                self.server.process_conn(connection)
+        super().close()
 
 
 class _Workers(ThreadPool):
@@ -319,18 +348,24 @@ class _Connection(HTTPConnection):
     def waits_for_a_request(self) -> bool:
         """Whether no request has begun to arrive (asked from another thread).
 
-        Not while a request line has been read, bytes wait in the reader's
-        buffer, or bytes wait in the socket (a request or a handshake the
-        worker has yet to read).
+        Not while a request line has been read or :meth:`has_input`.
         """
-        if self.request_begun or self.rfile.has_data():
-            return False
+        return not self.request_begun and not self.has_input()
+
+    def has_input(self) -> bool:
+        """Whether bytes wait in the reader's buffer or the socket.
+
+        A request, or a handshake, the worker has yet to read; or the end of
+        the stream, which the worker reads as such.
+        """
+        if self.rfile.has_data():
+            return True
         try:
             waiting = select.poll()
             waiting.register(self.socket.fileno(), select.POLLIN)
-            return not waiting.poll(0)
+            return bool(waiting.poll(0))
         except (OSError, ValueError):
-            return True  # closed: nothing to wait for
+            return False  # closed: nothing to read
 
     def abort(self) -> None:
         """Cut the connection under a worker blocked on it (from another thread)."""
@@ -346,7 +381,10 @@ class _Deadlines:
     """Cuts connections whose current request has run longer than allowed.
 
     Once :meth:`drain` is called (the server is stopping), it also cuts every
-    connection held by a worker that waits for a request, until it stops.
+    connection held by a worker that waits for a request, until it stops. A
+    connection is cut when it is found waiting twice, :data:`DRAIN_TICK`
+    apart: once could be the moment the worker has taken a request's bytes
+    from the socket and not yet handed them on.
     """
 
     def __init__(self, seconds: float) -> None:
@@ -355,6 +393,7 @@ class _Deadlines:
         self._started: dict[_Connection, float] = {}
         self._stopping = threading.Event()
         self._draining = threading.Event()
+        self._waiting: set[_Connection] = set()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -385,7 +424,7 @@ class _Deadlines:
         tick = min(1.0, self._seconds / 4)
         while not self._stopping.wait(DRAIN_TICK if self._draining.is_set() else tick):
             if self._draining.is_set():
-                # A connection accepted while the stop began is cut too.
+                # Connections accepted while the stop began are cut too.
                 self._cut_waiting()
             limit = time.monotonic() - self._seconds
             with self._lock:
@@ -403,6 +442,7 @@ class _Deadlines:
     def _cut_waiting(self) -> None:
         with self._lock:
             held = list(self._started)
-        for connection in held:
-            if connection.waits_for_a_request():
-                connection.abort()
+        waiting = {c for c in held if c.waits_for_a_request()}
+        for connection in waiting & self._waiting:
+            connection.abort()
+        self._waiting = waiting

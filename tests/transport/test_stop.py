@@ -10,8 +10,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from regionnav.transport import build_server
-from tests.transport.conftest import TIMEOUT, Pki, client_context, config
+import pytest
+
+from regionnav.config import Config
+from regionnav.transport import build_server, processes
+from tests.transport.conftest import TIMEOUT, Pki, client_context, config, echo
 
 # Cheroot alone waits 5 s for a worker before it cuts the connection.
 PROMPT_STOP_SECONDS = 2.0
@@ -143,3 +146,91 @@ def test_connection_with_a_request_arriving_is_not_taken_for_an_idle_one(
         ours.recv(100)  # the worker read it, and the request line is in
         connection.request_begun = True
         assert not connection.waits_for_a_request()
+
+
+KEPT_ALIVE = 30
+
+
+def test_request_a_kept_alive_client_sent_just_before_the_stop_is_answered(
+    pki: Pki,
+) -> None:
+    # Cheroot's stop closes idle keep-alive connections unread, though a
+    # request may have arrived on one a moment before.
+    server, thread, port = _start(pki, echo)
+    context = client_context(pki, pki.client)
+    connections = [
+        http.client.HTTPSConnection("127.0.0.1", port, timeout=TIMEOUT, context=context)
+        for _ in range(KEPT_ALIVE)
+    ]
+    for connection in connections:
+        connection.request("POST", "/", body=b"first")
+        connection.getresponse().read()
+
+    for connection in connections:
+        connection.request("POST", "/", body=b"second")
+    stopping = threading.Thread(target=_timed_stop, args=(server, thread))
+    stopping.start()
+    outcomes: list[int | str] = []
+    for connection in connections:
+        try:
+            outcomes.append(connection.getresponse().status)
+        except (OSError, http.client.HTTPException) as exc:
+            outcomes.append(type(exc).__name__)
+        connection.close()
+    stopping.join(TIMEOUT)
+
+    assert outcomes == [200] * KEPT_ALIVE
+
+
+def test_stopping_hands_a_kept_alive_request_to_a_worker_and_closes_the_idle(
+    pki: Pki,
+) -> None:
+    # Cheroot's internals, which its stubs leave out.
+    server: Any = build_server(config(pki, tls=False), echo)
+    server.prepare()
+    handed: list[Any] = []
+    server.process_conn = handed.append
+    asking, asker = socket.socketpair()
+    idle, idler = socket.socketpair()
+    try:
+        kept = server._connections  # what cheroot holds between requests
+        asked = server.ConnectionClass(server, asking)
+        quiet = server.ConnectionClass(server, idle)
+        kept.put(asked)
+        kept.put(quiet)
+        asker.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+
+        kept.close()
+        assert handed == [asked]
+        assert idle.fileno() == -1  # closed, as cheroot closes them
+    finally:
+        for end in (asking, asker, idle, idler):
+            end.close()
+        server.stop()
+
+
+def test_first_process_tells_the_others_to_stop_before_its_own_stop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Its own stop may wait for requests; the others must not take new
+    # connections from the shared socket meanwhile.
+    events: list[str] = []
+
+    class Interrupted:
+        def prepare(self) -> None:
+            events.append("serving")
+
+        def serve(self) -> None:
+            raise KeyboardInterrupt
+
+        def stop(self) -> None:
+            events.append("own stop")
+
+    monkeypatch.setattr(processes, "build_server", lambda *_a, **_k: Interrupted())
+    factory = lambda _config: (echo, lambda: events.append("closed"))  # noqa: E731
+    with pytest.raises(KeyboardInterrupt):
+        processes._serve_here(
+            Config(), factory, None, None, lambda: events.append("others told")
+        )
+
+    assert events == ["serving", "others told", "own stop", "closed"]
