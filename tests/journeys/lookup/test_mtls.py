@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 from zeep.exceptions import Fault
 
 from certs.ca import create_ca
@@ -113,20 +113,30 @@ def test_certificate_without_the_right_is_refused(
         )
 
 
-def test_lookup_command_prints_the_answer(
-    hub_url: str, pki: dict[str, Path], tmp_path: Path
-) -> None:
-    (tmp_path / "regionnav.toml").write_text("", encoding="utf-8")
-    arguments = [
-        "--config", str(tmp_path / "regionnav.toml"),
-        "lookup", ORDINARY, "195302022255",
+def run_lookup(tmp_path: Path, *arguments: str) -> Result:
+    """``regionnav lookup`` with an empty configuration of its own."""
+    config = tmp_path / "regionnav.toml"
+    config.write_text("", encoding="utf-8")
+    return CliRunner().invoke(app, ["--config", str(config), *arguments])
+
+
+def as_journal(hub_url: str, pki: dict[str, Path]) -> list[str]:
+    """The options that make the lookup the journal system, at the hub."""
+    return [
         "--url", hub_url,
         "--logical-address", HUB_CONFIG.hub.hsa_id,
         "--cert", str(pki["journal_cert"]),
         "--key", str(pki["journal_key"]),
         "--ca", str(pki["ca"]),
     ]  # fmt: skip
-    result = CliRunner().invoke(app, arguments)
+
+
+def test_lookup_command_prints_the_answer(
+    hub_url: str, pki: dict[str, Path], tmp_path: Path
+) -> None:
+    result = run_lookup(
+        tmp_path, "lookup", ORDINARY, "195302022255", *as_journal(hub_url, pki)
+    )
     assert result.exit_code == 0, result.output
     assert f"PersonId: {ORDINARY}" in result.output
     assert "Efternamn: Östlund" in result.output
@@ -136,12 +146,7 @@ def test_lookup_command_prints_the_answer(
 def test_lookup_command_without_certificates_says_what_is_missing(
     hub_url: str, tmp_path: Path
 ) -> None:
-    (tmp_path / "regionnav.toml").write_text("", encoding="utf-8")
-    arguments = [
-        "--config", str(tmp_path / "regionnav.toml"),
-        "lookup", ORDINARY, "--url", hub_url,
-    ]  # fmt: skip
-    result = CliRunner().invoke(app, arguments)
+    result = run_lookup(tmp_path, "lookup", ORDINARY, "--url", hub_url)
     assert result.exit_code != 0
     assert "TLS handshake" in result.output
     assert "missing client certificate (--cert), client key (--key), server CA" in (
@@ -154,17 +159,9 @@ def test_lookup_command_logs_no_personal_data_even_at_debug(
     hub_url: str, pki: dict[str, Path], tmp_path: Path
 ) -> None:
     # zeep's transport would log whole answers, names and addresses included.
-    (tmp_path / "regionnav.toml").write_text("", encoding="utf-8")
-    arguments = [
-        "--config", str(tmp_path / "regionnav.toml"), "--log-level", "DEBUG",
-        "lookup", ORDINARY,
-        "--url", hub_url,
-        "--logical-address", HUB_CONFIG.hub.hsa_id,
-        "--cert", str(pki["journal_cert"]),
-        "--key", str(pki["journal_key"]),
-        "--ca", str(pki["ca"]),
-    ]  # fmt: skip
-    result = CliRunner().invoke(app, arguments)
+    result = run_lookup(
+        tmp_path, "--log-level", "DEBUG", "lookup", ORDINARY, *as_journal(hub_url, pki)
+    )
     assert result.exit_code == 0, result.output
     assert "Efternamn: Östlund" in result.stdout
     assert ORDINARY not in result.stderr
@@ -174,12 +171,7 @@ def test_lookup_command_logs_no_personal_data_even_at_debug(
 def test_lookup_command_with_nothing_listening_asks_whether_the_server_runs(
     tmp_path: Path,
 ) -> None:
-    (tmp_path / "regionnav.toml").write_text("", encoding="utf-8")
-    arguments = [
-        "--config", str(tmp_path / "regionnav.toml"),
-        "lookup", ORDINARY, "--url", "https://127.0.0.1:9",
-    ]  # fmt: skip
-    result = CliRunner().invoke(app, arguments)
+    result = run_lookup(tmp_path, "lookup", ORDINARY, "--url", "https://127.0.0.1:9")
     assert result.exit_code != 0
     assert "is `regionnav serve` there, on https?" in result.output
     assert "certificate" not in result.output
@@ -188,15 +180,10 @@ def test_lookup_command_with_nothing_listening_asks_whether_the_server_runs(
 def test_lookup_command_names_a_certificate_file_it_cannot_read(
     hub_url: str, pki: dict[str, Path], tmp_path: Path
 ) -> None:
-    (tmp_path / "regionnav.toml").write_text("", encoding="utf-8")
     missing = tmp_path / "no-such.pem"
-    arguments = [
-        "--config", str(tmp_path / "regionnav.toml"),
-        "lookup", ORDINARY, "--url", hub_url,
-        "--cert", str(missing), "--key", str(pki["journal_key"]),
-        "--ca", str(pki["ca"]),
-    ]  # fmt: skip
-    result = CliRunner().invoke(app, arguments)
+    options = as_journal(hub_url, pki)
+    options[options.index("--cert") + 1] = str(missing)
+    result = run_lookup(tmp_path, "lookup", ORDINARY, *options)
     assert result.exit_code != 0
     assert str(missing) in result.output
     assert "Traceback" not in result.output
