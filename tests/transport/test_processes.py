@@ -16,7 +16,6 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,19 @@ import requests
 from regionnav.config import load
 from regionnav.errors import ConfigError
 from tests.journeys.protection.calls import Ask
+from tests.transport.procfs import (
+    CLIENT_TIMEOUT,
+    descendants_of,
+    end_all,
+    free_port,
+    holder_of_connection,
+    parent_of,
+    port_is_free,
+    refuses,
+    serving_processes,
+    start_time,
+    wait_until_gone,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 DELIVERY = REPO / "tests" / "services" / "residentmaster" / "data" / "delivery-2020.xml"
@@ -40,8 +52,6 @@ START_SECONDS = 30.0
 STOP_SECONDS = 15.0
 # A process whose parent was killed outright notices within this.
 ORPHAN_SECONDS = 5.0
-CLIENT_TIMEOUT = 10.0
-LISTEN = "0A"  # TCP state in /proc/net/tcp
 RECORDS = re.compile(r"audit trail intact: (\d+) records")
 
 pytestmark = pytest.mark.skipif(
@@ -79,117 +89,9 @@ class Served:
     def pid(self) -> int:
         return self.process.pid
 
-
-# -- processes, read from /proc ------------------------------------------------
-
-
-def _stat(pid: int) -> list[str] | None:
-    """The fields of /proc/<pid>/stat after the command name, or None if gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    # The command name is in parentheses and may itself hold spaces.
-    return text[text.rindex(")") + 2 :].split()
-
-
-def parent_of(pid: int) -> int | None:
-    fields = _stat(pid)
-    return None if fields is None else int(fields[1])
-
-
-def start_time(pid: int) -> str | None:
-    fields = _stat(pid)
-    return None if fields is None else fields[19]
-
-
-def alive(pid: int) -> bool:
-    fields = _stat(pid)
-    # A zombie has ended; only its parent's wait is outstanding.
-    return fields is not None and fields[0] not in {"Z", "X"}
-
-
-def children_of(pid: int) -> list[int]:
-    return [
-        int(entry.name)
-        for entry in Path("/proc").iterdir()
-        if entry.name.isdigit() and parent_of(int(entry.name)) == pid
-    ]
-
-
-def descendants_of(pid: int) -> list[int]:
-    found = []
-    for child in children_of(pid):
-        found += [child, *descendants_of(child)]
-    return found
-
-
-def _sockets_of(pid: int) -> set[str]:
-    inodes = set()
-    try:
-        fds = list(Path(f"/proc/{pid}/fd").iterdir())
-    except (FileNotFoundError, ProcessLookupError):
-        return set()
-    for fd in fds:
-        try:
-            target = os.readlink(fd)
-        except OSError:  # closed since it was listed
-            continue
-        if target.startswith("socket:["):
-            inodes.add(target[len("socket:[") : -1])
-    return inodes
-
-
-def _tcp_sockets() -> list[tuple[int, int, str, str]]:
-    """(local port, remote port, state, inode) of every IPv4 TCP socket."""
-    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
-    sockets = []
-    for row in rows:
-        fields = row.split()
-        local, remote, state, inode = fields[1], fields[2], fields[3], fields[9]
-        sockets.append((int(local[-4:], 16), int(remote[-4:], 16), state, inode))
-    return sockets
-
-
-def serving_processes(served: Served) -> list[int]:
-    """The started process and its descendants that listen on the port."""
-    listening = {
-        inode
-        for local, _remote, state, inode in _tcp_sockets()
-        if local == served.port and state == LISTEN
-    }
-    candidates = [served.pid, *descendants_of(served.pid)]
-    return [pid for pid in candidates if _sockets_of(pid) & listening]
-
-
-def holder_of_connection(served: Served, client_port: int) -> int | None:
-    """The process that holds the server's end of the client's connection."""
-    ends = {
-        inode
-        for local, remote, state, inode in _tcp_sockets()
-        if local == served.port and remote == client_port and state != LISTEN
-    }
-    for pid in [served.pid, *descendants_of(served.pid)]:
-        if _sockets_of(pid) & ends:
-            return pid
-    return None
-
-
-def end_all(pids: dict[int, str | None]) -> None:
-    """SIGKILL each process still running, if its pid was not taken over since."""
-    for pid, started in pids.items():
-        if started is not None and start_time(pid) == started and alive(pid):
-            os.kill(pid, signal.SIGKILL)
-
-
-def wait_until_gone(pids: list[int], seconds: float) -> list[int]:
-    """Wait up to ``seconds`` for ``pids`` to end; those still running."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if not any(alive(pid) for pid in pids):
-            return []
-        time.sleep(0.05)
-    return [pid for pid in pids if alive(pid)]
+    def listeners(self) -> list[int]:
+        """The started process and those of its descendants that listen."""
+        return serving_processes(self.pid, self.port)
 
 
 # -- the command line -----------------------------------------------------------
@@ -214,30 +116,6 @@ def regionnav(
         timeout=timeout,
         check=False,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
-def refuses(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=CLIENT_TIMEOUT).close()
-    except ConnectionRefusedError:
-        return True
-    return False
 
 
 def audited(hub: Hub) -> int:
@@ -283,7 +161,7 @@ class Stopped:
 
 def stop(hub: Hub, signum: signal.Signals) -> Stopped:
     with serving(hub) as served:
-        (child,) = [pid for pid in serving_processes(served) if pid != served.pid]
+        (child,) = [pid for pid in served.listeners() if pid != served.pid]
         served.process.send_signal(signum)
         status = served.process.wait(STOP_SECONDS)
         left = wait_until_gone([child], ORPHAN_SECONDS)
@@ -335,7 +213,7 @@ def _wait_for_both(served: Served, seen: dict[int, str | None]) -> None:
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         _note_descendants(served, seen)
-        if len(serving_processes(served)) == 2:
+        if len(served.listeners()) == 2:
             return
         if served.process.poll() is not None:
             break
@@ -371,7 +249,9 @@ def look_up(hub: Hub, served: Served) -> tuple[requests.Response, int | None]:
         # Read while the connection is still open: the server holds its end.
         connection = response.raw.connection
         assert connection is not None and connection.sock is not None
-        holder = holder_of_connection(served, connection.sock.getsockname()[1])
+        holder = holder_of_connection(
+            served.pid, served.port, connection.sock.getsockname()[1]
+        )
         _ = response.content  # the body, before the session closes
         return response, holder
 
@@ -384,7 +264,7 @@ def look_up_many(hub: Hub, served: Served) -> collections.Counter[int | None]:
     machine the first one can take forty connections before the other's
     first, so a fixed count would measure start-up instead of sharing.
     """
-    expected = set(serving_processes(served))
+    expected = set(served.listeners())
     holders: collections.Counter[int | None] = collections.Counter()
     deadline = time.monotonic() + START_SECONDS
     while sum(holders.values()) < CONNECTIONS or (
@@ -412,7 +292,7 @@ def test_two_processes_answer_a_lookup_over_mutual_tls(
 def test_serve_runs_as_the_started_process_and_one_child_of_it(
     shared: Served,
 ) -> None:
-    processes = serving_processes(shared)
+    processes = shared.listeners()
     others = [pid for pid in processes if pid != shared.pid]
 
     assert shared.pid in processes
@@ -422,7 +302,7 @@ def test_serve_runs_as_the_started_process_and_one_child_of_it(
 def test_new_connections_are_served_by_both_processes(hub: Hub, shared: Served) -> None:
     holders = look_up_many(hub, shared)
 
-    assert set(holders) == set(serving_processes(shared))
+    assert set(holders) == set(shared.listeners())
 
 
 def test_audit_chain_is_intact_and_counts_lookups_from_both_processes(
@@ -433,7 +313,7 @@ def test_audit_chain_is_intact_and_counts_lookups_from_both_processes(
     holders = look_up_many(hub, shared)
 
     # Otherwise the chain was written by one process only: nothing to show.
-    assert set(holders) == set(serving_processes(shared)), holders
+    assert set(holders) == set(shared.listeners()), holders
     assert audited(hub) == before + sum(holders.values())
 
 
@@ -465,7 +345,7 @@ def test_a_serving_process_that_dies_stops_all_with_a_one_line_error(
     hub: Hub,
 ) -> None:
     with serving(hub) as served:
-        (child,) = [pid for pid in serving_processes(served) if pid != served.pid]
+        (child,) = [pid for pid in served.listeners() if pid != served.pid]
         os.kill(child, signal.SIGKILL)
         status = served.process.wait(STOP_SECONDS)
         output = served.stdout.read_text()
@@ -554,7 +434,7 @@ def test_several_processes_share_the_ephemeral_port_the_first_one_chose(
 
         assert port != 0
         assert response.status_code == 200
-        assert len(serving_processes(served)) == 2
+        assert len(served.listeners()) == 2
     finally:
         _note_descendants(Served(process, 0, out), seen)
         end_all(seen)
