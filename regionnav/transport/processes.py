@@ -110,6 +110,8 @@ def serve(config: Config, factory: Factory, started: Started | None = None) -> N
         # A second signal must not cut the stopping of the others short.
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # Again, for a start that failed before serving; a second close is
+        # harmless.
         stop_others()
         for process in others:
             process.join(timeout=STOP_SECONDS)
