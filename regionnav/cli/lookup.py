@@ -51,6 +51,9 @@ def lookup(
     With no certificate options, the demo consumer's files from the local
     trust setup (tls/ beside certs.ca_dir) are used when they exist.
     """
+    if not all(person_id.isprintable() for person_id in person_ids):
+        # zeep would fail on them deep inside lxml, with a stack.
+        fail("a person id holds control characters")
     cfg = current_config()
     scheme = "https" if cfg.server.tls else "http"
     base = url or f"{scheme}://{cfg.server.host}:{cfg.server.port}"

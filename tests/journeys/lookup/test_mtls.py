@@ -187,3 +187,12 @@ def test_lookup_command_names_a_certificate_file_it_cannot_read(
     assert result.exit_code != 0
     assert str(missing) in result.output
     assert "Traceback" not in result.output
+
+
+def test_lookup_command_refuses_an_id_with_control_characters_in_one_line(
+    tmp_path: Path,
+) -> None:
+    result = run_lookup(tmp_path, "lookup", "1965\x1b[31m07233721")
+    assert result.exit_code == 1
+    assert "a person id holds control characters" in result.output
+    assert "Traceback" not in result.output
