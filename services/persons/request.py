@@ -15,6 +15,7 @@ from typing import Any
 
 from spyne import ComplexModel, Unicode
 
+from regionnav.audit.entries import LIMITS
 from regionnav.errors import RequestError
 from services.persons.contract import MAX_IDS, OPERATION, Profile, Version
 from services.persons.response import RequestedId
@@ -87,7 +88,20 @@ def read_request(request: Any) -> Lookup:
     )
     if len(requested) != len(identities) or any(not r.root.strip() for r in requested):
         raise RequestError("a personId has no root")
+    for item in requested:
+        _check_identity("root", item.root)
+        _check_identity("extension", item.extension or "")
     return Lookup(requested, profile_of(request), ignore)
+
+
+def _check_identity(part: str, value: str) -> None:
+    # The rule the audit trail holds every person id to, applied to both parts
+    # before any is echoed back: residentmaster's ids meet it when audited.
+    limit = LIMITS["person_id"]
+    if len(value) > limit:
+        raise RequestError(f"a personId/{part} is longer than {limit} characters")
+    if not value.isprintable():
+        raise RequestError(f"a personId/{part} holds control characters")
 
 
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}

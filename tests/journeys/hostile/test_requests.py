@@ -20,21 +20,21 @@ PATH = "/strategicresourcemanagement/persons/person/GetPersonsForProfile/5/rivta
 PERSON = "197611042396"
 
 
-def persons_request(ignore: str) -> bytes:
+def persons_request(ignore: str, person: str = PERSON) -> bytes:
     return (
         f'<soap:Envelope xmlns:soap="{SOAP_ENV}"><soap:Header>'
         f'<LogicalAddress xmlns="urn:riv:itintegration:registry:1">{HUB_ADDRESS}'
         f"</LogicalAddress></soap:Header><soap:Body><r:GetPersonsForProfile "
         f'xmlns:r="{PERSONS}" xmlns:c="{CORE}"><r:personId>'
-        f"<c:root>1.2.752.129.2.1.3.1</c:root><c:extension>{PERSON}</c:extension>"
+        f"<c:root>1.2.752.129.2.1.3.1</c:root><c:extension>{person}</c:extension>"
         f"</r:personId><r:profile>P1</r:profile>"
         f"<r:ignoreReferredIdentity>{ignore}</r:ignoreReferredIdentity>"
         f"</r:GetPersonsForProfile></soap:Body></soap:Envelope>"
     ).encode()
 
 
-def ask_persons(hub: Hub, ignore: str) -> bytes:
-    body = persons_request(ignore)
+def ask_persons(hub: Hub, ignore: str, person: str = PERSON) -> bytes:
+    body = persons_request(ignore, person)
     head = request_head(
         length=str(len(body)), path=PATH, action=f"{PERSONS}:GetPersonsForProfile"
     )
@@ -116,3 +116,19 @@ def test_element_with_more_attributes_than_any_contract_needs_gets_client_fault(
 
 def test_element_with_a_few_attributes_is_answered(hub: Hub) -> None:
     assert ask_residentmaster(hub, crowded(16)).startswith(b"HTTP/1.1 200 ")
+
+
+@pytest.mark.parametrize(
+    ("person", "reason"),
+    [
+        ("1976110&#x85;42396", "control characters"),
+        ("1" * 65, "longer than 64 characters"),
+    ],
+)
+def test_persons_id_the_audit_could_not_hold_gets_client_fault_not_an_echo(
+    hub: Hub, person: str, reason: str
+) -> None:
+    code, text = fault_of(ask_persons(hub, "false", person))
+
+    assert code == "soap:Client"
+    assert "personId/extension" in text and reason in text
