@@ -13,6 +13,7 @@ import contextvars
 import logging
 import sys
 import uuid
+from typing import TextIO
 
 correlation_id: contextvars.ContextVar[str] = contextvars.ContextVar(
     "correlation_id", default="-"
@@ -36,9 +37,26 @@ def new_correlation_id() -> str:
     return value
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record comes.
+
+    A handler holding the stream of set-up time would write to a closed file
+    once that stream is swapped back (a test runner invoking the command line
+    while the hub's threads log in the same process).
+    """
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
 def setup(level: str | int = "WARNING") -> None:
     """Send log records to stderr; called by the command line only."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _Stderr()
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.addFilter(CorrelationFilter())
     root = logging.getLogger()
