@@ -116,7 +116,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[Engine]
         return
 
     postgres: Engine = request.getfixturevalue("_postgres_engine")
-    names = ", ".join(t.name for t in reversed(Base.metadata.sorted_tables))
+    names = ", ".join(t.fullname for t in reversed(Base.metadata.sorted_tables))
     with postgres.begin() as connection:
         connection.execute(text(f"TRUNCATE {names} CASCADE"))
     yield postgres

@@ -191,10 +191,10 @@ class _NumbersTakenError(Exception):
 
 # The audit_trail table of regionnav.store.models, at driver level.
 _INSERT = (
-    "INSERT INTO audit_trail (seq, at, consumer_id, contract, person_id, result, "
+    "INSERT INTO audit.audit_trail (seq, at, consumer_id, contract, person_id, result, "
     "logical_address, correlation_id, digest) VALUES "
 )
-_HEAD = "SELECT seq, digest FROM audit_trail ORDER BY seq DESC LIMIT 1"
+_HEAD = "SELECT seq, digest FROM audit.audit_trail ORDER BY seq DESC LIMIT 1"
 # Rows per INSERT statement: 900 bound parameters, well within both drivers.
 ROWS_PER_INSERT = 100
 
@@ -224,7 +224,7 @@ class _Sql:
         if self._postgresql:
             return [("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))]
         if locked:
-            return [("BEGIN",), ("UPDATE audit_trail SET seq = seq WHERE 0 = 1",)]
+            return [("BEGIN",), ("UPDATE audit.audit_trail SET seq = seq WHERE 0 = 1",)]
         return [("BEGIN",)] if entries > ROWS_PER_INSERT else []
 
     def inserts(self, rows: list[tuple[Any, ...]]) -> list[tuple[str, list[Any]]]:

@@ -1,4 +1,14 @@
-"""Opening the store: SQLite in WAL mode by default, PostgreSQL in production."""
+"""Opening the store: SQLite in WAL mode by default, PostgreSQL in production.
+
+The audit trail lives in a schema of its own, ``audit``. On PostgreSQL that is
+a schema of the store's database. On SQLite it is a second file beside the
+store (:func:`audit_file`), attached to every connection under that name, for
+two reasons. SQLite has one writer per file: in the store's file, every
+lookup's audit append would wait for an import's transaction, seconds for a
+grunduttag, and fail after the busy timeout. And a commit empties the page
+cache of every other connection to the file: each append of one serving
+process would make the others read the mirror from the disk again.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +35,11 @@ SQLITE_PRAGMAS = (
     "PRAGMA cache_size=-65536",
     "PRAGMA temp_store=MEMORY",
 )
+# The pragmas that hold per database file, and so are given for the audit
+# trail's file as well.
+_PER_FILE = ("PRAGMA journal_mode", "PRAGMA synchronous", "PRAGMA cache_size")
+# The schema of the audit trail; on SQLite, what its file is attached as.
+AUDIT_SCHEMA = "audit"
 CHECKPOINT_SECONDS = 0.5
 WRITER_CHECKPOINT_PAGES = 10_000
 
@@ -75,6 +90,8 @@ def _open_sqlite(url: str, database: str | None, echo: bool, pool_size: int) -> 
             url, echo=echo, connect_args={"check_same_thread": False}
         )
 
+    audit = audit_file(database)
+
     # pysqlite opens transactions implicitly and late, which breaks SAVEPOINT
     # and lets a reader see two snapshots. Take over BEGIN ourselves (the
     # recipe from SQLAlchemy's SQLite dialect documentation).
@@ -82,8 +99,11 @@ def _open_sqlite(url: str, database: str | None, echo: bool, pool_size: int) -> 
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"ATTACH DATABASE ? AS {AUDIT_SCHEMA}", (audit,))
         for pragma in SQLITE_PRAGMAS:
             cursor.execute(pragma)
+            if pragma.startswith(_PER_FILE):
+                cursor.execute(pragma.replace("PRAGMA ", f"PRAGMA {AUDIT_SCHEMA}."))
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -91,6 +111,18 @@ def _open_sqlite(url: str, database: str | None, echo: bool, pool_size: int) -> 
         connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def audit_file(database: str | None) -> str:
+    """The SQLite file of the audit trail for the store file ``database``.
+
+    ``regionnav.db`` has its trail in ``regionnav-audit.db`` beside it; an
+    in-memory store has an in-memory trail.
+    """
+    if not database or database == ":memory:":
+        return ":memory:"
+    path = Path(database)
+    return str(path.with_name(f"{path.stem}-audit{path.suffix}"))
 
 
 def checkpoint_in_background(
@@ -126,9 +158,11 @@ class _Checkpointer:
     """The thread that checkpoints one engine's SQLite WAL."""
 
     def __init__(self, engine: Engine, database: Path, interval: float) -> None:
-        # A URI that never creates the file: the thread may outlive the
-        # database's directory for up to one interval.
-        self._uri = database.resolve().as_uri() + "?mode=rw"
+        # URIs that never create a file: the thread may outlive the
+        # database's directory for up to one interval. The store's file and
+        # the audit trail's each have a WAL of their own.
+        files = (database, Path(audit_file(str(database))))
+        self._uris = [path.resolve().as_uri() + "?mode=rw" for path in files]
         self._stopping = threading.Event()
         engine.dispose()
         event.listen(engine, "connect", self._on_connect)
@@ -155,15 +189,16 @@ class _Checkpointer:
 
     def _run(self, interval: float) -> None:
         while not self._stopping.wait(interval):
-            try:
-                connection = sqlite3.connect(self._uri, uri=True, timeout=1.0)
+            for uri in self._uris:
                 try:
-                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                finally:
-                    connection.close()
-            except sqlite3.Error as exc:
-                # The next round tries again; until then the WAL grows.
-                logger.warning("SQLite checkpoint failed: %s", type(exc).__name__)
+                    connection = sqlite3.connect(uri, uri=True, timeout=1.0)
+                    try:
+                        connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    finally:
+                        connection.close()
+                except sqlite3.Error as exc:
+                    # The next round tries again; until then the WAL grows.
+                    logger.warning("SQLite checkpoint failed: %s", type(exc).__name__)
 
 
 _CHECKPOINTERS: weakref.WeakKeyDictionary[Engine, _Checkpointer] = (

@@ -8,12 +8,12 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from regionnav.errors import StoreError
-from regionnav.store.engine import open_engine
+from regionnav.store.engine import audit_file, is_sqlite, open_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -44,6 +44,25 @@ def require_current(engine: Engine) -> None:
             f"the store's schema is at {current}, this version needs "
             f"{script.get_current_head()}: run `regionnav init` to migrate it"
         )
+    if is_sqlite(engine) and not _has_audit_trail(engine):
+        raise StoreError(
+            f"the audit trail's file {audit_file(engine.url.database)} holds no "
+            "trail: it belongs with the store and must be restored beside it"
+        )
+
+
+def _has_audit_trail(engine: Engine) -> bool:
+    # Attaching makes an empty file where the trail's file is missing (a
+    # restore of the store's file alone), so its table is what tells.
+    query = text(
+        "SELECT 1 FROM audit.sqlite_master "
+        "WHERE type = 'table' AND name = 'audit_trail'"
+    )
+    try:
+        with engine.connect() as connection:
+            return connection.execute(query).first() is not None
+    except SQLAlchemyError as exc:
+        raise StoreError(f"the store cannot be opened: {type(exc).__name__}") from exc
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -29,6 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from regionnav.store.engine import AUDIT_SCHEMA
+
 
 class Base(DeclarativeBase):
     pass
@@ -166,13 +168,15 @@ class AuditRecord(Base):
     that both try to append ``seq`` n+1 cannot both succeed. ``digest`` is the
     SHA-256 over the previous record's digest and this record's canonical
     encoding (see ``regionnav.audit``). No foreign keys: the trail outlives
-    the consumers it names.
+    the consumers it names. It lives in the ``audit`` schema, on SQLite a file
+    of its own (see :mod:`regionnav.store.engine`).
     """
 
     __tablename__ = "audit_trail"
     __table_args__ = (
         Index("ix_audit_trail_person", "person_id", "at"),
         Index("ix_audit_trail_at", "at"),
+        {"schema": AUDIT_SCHEMA},
     )
 
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)

@@ -42,7 +42,7 @@ def test_read_only_database_raises_audit_error(read_only: Engine) -> None:
 
 def test_dropped_table_raises_audit_error(sqlite_engine: Engine) -> None:
     with sqlite_engine.begin() as connection:
-        connection.execute(text("DROP TABLE audit_trail"))
+        connection.execute(text("DROP TABLE audit.audit_trail"))
 
     with pytest.raises(AuditError, match="cannot be written"):
         AuditTrail(sqlite_engine).record([entry()])

@@ -73,6 +73,23 @@ def test_thread_copies_committed_pages_into_the_database(
     assert database.stat().st_size > before
 
 
+def test_thread_checkpoints_the_audit_trails_file_too(
+    sqlite_file: Engine, tmp_path: Path
+) -> None:
+    checkpoint_in_background(sqlite_file, interval=0.01)
+    trail_file = tmp_path / "store-audit.db"
+    with sqlite_file.begin() as connection:
+        connection.execute(text("CREATE TABLE audit.filler (blob BLOB)"))
+    before = trail_file.stat().st_size
+    with sqlite_file.begin() as connection:
+        connection.execute(text("INSERT INTO audit.filler VALUES (zeroblob(400000))"))
+
+    deadline = time.monotonic() + 30
+    while trail_file.stat().st_size == before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert trail_file.stat().st_size > before
+
+
 @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
 def test_memory_database_keeps_its_own_checkpoints(url: str) -> None:
     engine = open_engine(url)

@@ -202,13 +202,15 @@ def test_lookup_fails_with_server_fault_when_audit_cannot_be_written(
     residentmaster: Caller, hub: Engine
 ) -> None:
     with hub.begin() as connection:
-        connection.execute(text("ALTER TABLE audit_trail RENAME TO audit_away"))
+        connection.execute(text("ALTER TABLE audit.audit_trail RENAME TO audit_away"))
     try:
         with pytest.raises(Fault, match="could not be recorded") as raised:
             lookup(residentmaster, [ORDINARY])
     finally:
         with hub.begin() as connection:
-            connection.execute(text("ALTER TABLE audit_away RENAME TO audit_trail"))
+            connection.execute(
+                text("ALTER TABLE audit.audit_away RENAME TO audit_trail")
+            )
     assert raised.value.code.endswith("Server")
 
 

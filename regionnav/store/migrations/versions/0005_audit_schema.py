@@ -1,0 +1,92 @@
+"""move the audit trail into a schema of its own: on SQLite, a file of its own
+
+Revision ID: 0005
+Revises: 0004
+
+On PostgreSQL the table moves into the schema ``audit``. On SQLite the schema
+is the file attached as ``audit`` (``regionnav-audit.db`` beside the store,
+see ``regionnav.store.engine``): the table is made there and the records are
+copied over. A transaction over two SQLite files in WAL mode is not atomic
+as a whole, so the store's old table is not dropped in the same transaction
+as the copy is made: if it has records, it stays behind as
+``audit_trail_moved``, to be dropped by hand once ``regionnav audit verify``
+has seen the moved chain whole.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+SCHEMA = "audit"
+MOVE_IN = """
+INSERT INTO audit.audit_trail (seq, at, consumer_id, contract, person_id, result,
+    logical_address, correlation_id, digest)
+SELECT seq, at, consumer_id, contract, person_id, result, logical_address,
+    correlation_id, digest
+FROM main.audit_trail
+"""
+MOVE_BACK = """
+INSERT INTO main.audit_trail (seq, at, consumer_id, contract, person_id, result,
+    logical_address, correlation_id, digest)
+SELECT seq, at, consumer_id, contract, person_id, result, logical_address,
+    correlation_id, digest
+FROM audit.audit_trail
+"""
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+        op.execute(f"ALTER TABLE audit_trail SET SCHEMA {SCHEMA}")
+        return
+
+    _create(SCHEMA)
+    op.execute(MOVE_IN)
+    kept = op.get_bind().exec_driver_sql("SELECT 1 FROM main.audit_trail LIMIT 1")
+    if kept.first() is None:
+        _drop(None)
+    else:
+        op.rename_table("audit_trail", "audit_trail_moved")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"ALTER TABLE {SCHEMA}.audit_trail SET SCHEMA public")
+        return
+
+    _create(None)
+    op.execute(MOVE_BACK)
+    _drop(SCHEMA)
+
+
+def _create(schema: str | None) -> None:
+    op.create_table(
+        "audit_trail",
+        sa.Column("seq", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("consumer_id", sa.String(length=64), nullable=False),
+        sa.Column("contract", sa.String(length=32), nullable=False),
+        sa.Column("person_id", sa.String(length=64), nullable=False),
+        sa.Column("result", sa.String(length=16), nullable=False),
+        sa.Column("logical_address", sa.String(length=255), nullable=False),
+        sa.Column("correlation_id", sa.String(length=64), nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("seq"),
+        schema=schema,
+    )
+    op.create_index(
+        "ix_audit_trail_person", "audit_trail", ["person_id", "at"], schema=schema
+    )
+    op.create_index("ix_audit_trail_at", "audit_trail", ["at"], schema=schema)
+
+
+def _drop(schema: str | None) -> None:
+    op.drop_index("ix_audit_trail_at", "audit_trail", schema=schema)
+    op.drop_index("ix_audit_trail_person", "audit_trail", schema=schema)
+    op.drop_table("audit_trail", schema=schema)
