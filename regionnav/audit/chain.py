@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
 from regionnav.audit.entries import GENESIS, AuditEntry, chain_digest
 from regionnav.errors import AuditError
+from regionnav.store.engine import is_sqlite_file
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,8 @@ class ChainWriter:
         self._head: tuple[int, str] | None = None
         self._alarmed = 0
         self._locked_until = 0.0
+        self._held: Any = None
+        event.listen(engine, "engine_disposed", self._let_go)
 
     def append(self, entries: Sequence[AuditEntry]) -> None:
         mine = _Pending(entries)
@@ -127,10 +130,8 @@ class ChainWriter:
     def _write_on(
         self, engine: Engine, dbapi: Any, entries: Sequence[AuditEntry], locked: bool
     ) -> None:
-        try:
-            connection = engine.raw_connection()
-        except SQLAlchemyError as exc:
-            raise _failed(exc) from exc
+        connection = self._connection(engine)
+        kept = connection is self._held
         try:
             cursor = connection.cursor()
             for statement in self._sql.opening(locked, len(entries)):
@@ -145,10 +146,14 @@ class ChainWriter:
             _roll_back(connection, dbapi)
             raise _NumbersTakenError from exc
         except dbapi.Error as exc:
+            # A connection that failed is not kept: the next append opens one.
             _roll_back(connection, dbapi)
+            if kept:
+                self._let_go()
             raise _failed(exc) from exc
         finally:
-            connection.close()
+            if not kept:
+                connection.close()
         self._head = new_head
 
     def _head_in(self, cursor: Any) -> tuple[int, str]:
@@ -174,6 +179,33 @@ class ChainWriter:
                 mine[0],
             )
         return mine
+
+    def _connection(self, engine: Engine) -> Any:
+        """The connection an append is written on.
+
+        SQLite: one kept from one append to the next. Appends take turns
+        (the write lock), so one serves them all, and a checkout from the pool
+        and its return (with the pool's rollback) cost more than SQLite's own
+        insert. Detached from the pool, it is closed when let go, never handed
+        to anyone else. A server database: a pooled one, which the pool checks
+        before handing it out.
+        """
+        if self._held is not None:
+            return self._held
+        try:
+            connection = engine.raw_connection()
+        except SQLAlchemyError as exc:
+            raise _failed(exc) from exc
+        if is_sqlite_file(engine):
+            connection.detach()
+            self._held = connection
+        return connection
+
+    def _let_go(self, *_engine: object) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            with contextlib.suppress(Exception):
+                held.close()
 
 
 @dataclass(slots=True)

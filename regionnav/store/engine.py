@@ -211,6 +211,11 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def is_sqlite_file(engine: Engine) -> bool:
+    """A SQLite database in a file (not one in memory, which is per connection)."""
+    return is_sqlite(engine) and engine.url.database not in (None, "", ":memory:")
+
+
 def ping(engine: Engine) -> None:
     """Touch the database; raises :class:`StoreError` when it does not answer."""
     try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -64,3 +66,40 @@ def test_failed_append_leaves_nothing_behind(engine: Engine, read_only: Engine) 
         AuditTrail(read_only).record([entry(), entry(PEOPLE[1])])
 
     assert AuditTrail(engine).verify().records == 0
+
+
+def test_appends_go_on_once_the_trail_is_back(store: Engine) -> None:
+    # The connection of a failed append is let go; the next opens a new one.
+    trail = AuditTrail(store)
+    trail.record([entry()])
+    with store.begin() as connection:
+        connection.execute(text("ALTER TABLE audit.audit_trail RENAME TO away"))
+    with pytest.raises(AuditError):
+        trail.record([entry(PEOPLE[1])])
+    with store.begin() as connection:
+        connection.execute(text("ALTER TABLE audit.away RENAME TO audit_trail"))
+
+    trail.record([entry(PEOPLE[2])])
+
+    result = trail.verify()
+    assert (result.intact, result.records) == (True, 2)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc")
+def test_dispose_closes_the_connection_appends_keep(sqlite_engine: Engine) -> None:
+    trail_file = Path(str(sqlite_engine.url.database)).with_name("regionnav-audit.db")
+    AuditTrail(sqlite_engine).record([entry()])
+    assert _open(trail_file) > 0
+
+    sqlite_engine.dispose()
+
+    assert _open(trail_file) == 0
+
+
+def _open(path: Path) -> int:
+    """How many of this process's file descriptors are open on ``path``."""
+    count = 0
+    for fd in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):
+            count += fd.readlink() == path
+    return count
