@@ -1,10 +1,11 @@
 """Lookup latency and throughput over mutual TLS, against the floor of the stack.
 
 The benchmark prepares a hub of its own in a work directory (``regionnav
-init``, a generated grunduttag, its import), then starts one server at a time
-as a child process — Regionnav with the audit trail on, Regionnav with it off,
-and the floor app on the same transport — and drives each with the closed-loop
-load generator of :mod:`regionnav.bench.load`.
+init``, a generated grunduttag, its import), then starts three servers as
+child processes, each on a port of its own — Regionnav with the audit trail
+on, Regionnav with it off, and the floor app on the same transport — and
+drives one at a time with the closed-loop load generator of
+:mod:`regionnav.bench.load`. The idle ones take no CPU.
 """
 
 from __future__ import annotations
@@ -46,8 +47,9 @@ class Hub:
     cert: Path
     key: Path
 
-    def target(self, operation: Operation) -> load.Target:
-        return load.Target(self.host, self.port, operation.path, operation.soap_action,
+    def target(self, operation: Operation, port: int) -> load.Target:
+        """``operation`` sent to the server listening on ``port``."""
+        return load.Target(self.host, port, operation.path, operation.soap_action,
                            self.ca, self.cert, self.key)  # fmt: skip
 
 
@@ -91,11 +93,21 @@ class Shape:
 
 
 @contextmanager
-def server(hub: Hub, kind: str, shape: Shape, audit: bool = True) -> Iterator[None]:
-    """Run ``regionnav serve`` (``kind="regionnav"``) or the floor app meanwhile."""
+def server(
+    hub: Hub, kind: str, shape: Shape, audit: bool = True, port: int | None = None
+) -> Iterator[int]:
+    """Run ``regionnav serve`` (``kind="regionnav"``) or the floor app meanwhile.
+
+    Listens on ``port`` (the hub's when ``None``, a free one when 0) and
+    gives the port it listens on.
+    """
+    if port is None:
+        port = hub.port
+    port = port or _free_port()
     environment = dict(os.environ)
     environment.update({
         "REGIONNAV_CONFIG": str(hub.config_path),
+        "REGIONNAV_SERVER_PORT": str(port),
         "REGIONNAV_SERVER_THREADS": str(shape.threads),
         "REGIONNAV_SERVER_PROCESSES": str(shape.processes),
         "REGIONNAV_AUDIT_ENABLED": "true" if audit else "false",
@@ -108,28 +120,34 @@ def server(hub: Hub, kind: str, shape: Shape, audit: bool = True) -> Iterator[No
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        _wait_for_port(hub.host, hub.port, process)
-        yield
+        _wait_for_port(hub.host, port, process)
+        yield port
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-def warm_up(hub: Hub, operation: Operation, bodies: Sequence[bytes]) -> None:
+def warm_up(target: load.Target, bodies: Sequence[bytes]) -> None:
     """Load a freshly started server unmeasured for a while, so that what is
     measured is its steady state: each process's page caches and connections
     filled, lazily built parts built."""
-    load.run(hub.target(operation), bodies, WARM_UP_CLIENTS, WARM_UP_SECONDS)
+    load.run(target, bodies, WARM_UP_CLIENTS, WARM_UP_SECONDS)
 
 
 def measure(
-    hub: Hub,
-    operation: Operation,
-    bodies: Sequence[bytes],
-    clients: int,
-    seconds: float,
+    target: load.Target, bodies: Sequence[bytes], clients: int, seconds: float
 ) -> load.Result:
-    return load.run(hub.target(operation), bodies, clients, seconds)
+    return load.run(target, bodies, clients, seconds)
+
+
+def together(first: load.Result, second: load.Result) -> load.Result:
+    """Two runs of the same load as one: their requests over their seconds."""
+    return load.Result(
+        first.clients,
+        first.seconds + second.seconds,
+        first.latencies + second.latencies,
+        first.errors + second.errors,
+    )
 
 
 def _regionnav(config_path: Path, *arguments: str) -> None:

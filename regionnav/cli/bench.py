@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -110,42 +111,73 @@ def bench_lookups(
         ],
     }
 
-    table = Table(
-        "server", "operation", "clients", "requests", "req/s", "p50 ms", "p99 ms",
-        "errors", "÷ floor", title=f"Lookups over mutual TLS, {persons:,} persons",
-    )  # fmt: skip
-    floor: dict[int, float] = {}
     shape = lookups.Shape(server_threads, server_processes)
-    with lookups.server(hub, "floor", shape):
-        lookups.warm_up(hub, requests.RESIDENTMASTER, bodies[requests.RESIDENTMASTER])
-        for level in levels:
-            result = lookups.measure(
-                hub, requests.RESIDENTMASTER, bodies[requests.RESIDENTMASTER], level,
-                seconds,
-            )  # fmt: skip
-            floor[level] = result.rate
-            _row(table, "floor (fixed answer)", "same request", result, 1.0)
-    for audit in (True, False):
-        label = f"regionnav, audit {'on' if audit else 'off'}"
-        with lookups.server(hub, "regionnav", shape, audit=audit):
+    with contextlib.ExitStack() as running:
+        # All three at once, each on a port of its own, so that every row is
+        # measured right beside the floor it is divided by: a shared machine's
+        # speed drifts by more than the differences measured here.
+        floor_port = running.enter_context(lookups.server(hub, "floor", shape))
+        ports = {
+            audit: running.enter_context(
+                lookups.server(hub, "regionnav", shape, audit=audit, port=0)
+            )
+            for audit in (True, False)
+        }
+        floor_target = hub.target(requests.RESIDENTMASTER, floor_port)
+        floor_bodies = bodies[requests.RESIDENTMASTER]
+        lookups.warm_up(floor_target, floor_bodies)
+        for port in ports.values():
             for operation, sample in bodies.items():
-                lookups.warm_up(hub, operation, sample)
-                for level in levels:
-                    console.print(f"{label}: {operation.name}, {level} clients …")
-                    result = lookups.measure(hub, operation, sample, level, seconds)
-                    _row(
-                        table, label, operation.name, result, result.rate / floor[level]
-                    )
-    console.print(table)
+                lookups.warm_up(hub.target(operation, port), sample)
 
-    big = requests.residentmaster(hub.hsa_id, ids[:1000])
-    with lookups.server(hub, "regionnav", shape, audit=True):
-        timings = sorted(single(hub.target(requests.RESIDENTMASTER), big, repeat=5))
+        floor_row = ("floor (fixed answer)", "same request")
+        rows: dict[tuple[str, str], list[tuple[Result, float]]] = {floor_row: []}
+        for audit in ports:
+            for operation in bodies:
+                rows[_label(audit), operation.name] = []
+        for level in levels:
+            console.print(f"{level} clients …")
+            before = lookups.measure(floor_target, floor_bodies, level, seconds)
+            measured = {
+                (audit, operation): lookups.measure(
+                    hub.target(operation, port), sample, level, seconds
+                )
+                for audit, port in ports.items()
+                for operation, sample in bodies.items()
+            }
+            after = lookups.measure(floor_target, floor_bodies, level, seconds)
+            floor = lookups.together(before, after)
+            rows[floor_row].append((floor, 1.0))
+            for (audit, operation), result in measured.items():
+                share = result.rate / floor.rate
+                rows[_label(audit), operation.name].append((result, share))
+
+        table = Table(
+            "server", "operation", "clients", "requests", "req/s", "p50 ms",
+            "p99 ms", "errors", "÷ floor",
+            title=f"Lookups over mutual TLS, {persons:,} persons",
+        )  # fmt: skip
+        for (server, operation_name), results in rows.items():
+            for result, share in results:
+                _row(table, server, operation_name, result, share)
+        console.print(table)
+        console.print(
+            "÷ floor: the row's requests per second over the floor's at the same "
+            "number of clients, measured just before and just after it."
+        )
+
+        big = requests.residentmaster(hub.hsa_id, ids[:1000])
+        big_target = hub.target(requests.RESIDENTMASTER, ports[True])
+        timings = sorted(single(big_target, big, repeat=5))
     console.print(
         f"one 1000-id LookupResidentForFullProfile call (audit on): median "
         f"{timings[len(timings) // 2]:.2f} s, slowest {timings[-1]:.2f} s of "
         f"{len(timings)}"
     )
+
+
+def _label(audit: bool) -> str:
+    return f"regionnav, audit {'on' if audit else 'off'}"
 
 
 def _row(
