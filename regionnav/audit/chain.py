@@ -93,11 +93,15 @@ class ChainWriter:
             pending.done = True
 
     def _insert(self, entries: Sequence[AuditEntry]) -> None:
-        # The usual case, one writing process: chain onto the head it wrote
-        # last, one INSERT and nothing else. If another process has appended
-        # since, the primary key refuses the number; from then on, for a while,
-        # every append reads the head under the database lock.
-        if self._head is not None and time.monotonic() >= self._locked_until:
+        # The usual case: chain onto the head without reading it from the
+        # database, one INSERT and nothing else. The head is the one this
+        # writer wrote last or, on SQLite, the one the last writer of any
+        # process left in the lock file. If the primary key refuses the number
+        # (another process appended without our knowing, or the lock file is
+        # behind), then for a while every append reads the head from the
+        # database, under the database lock.
+        known = self._head is not None or self._across_processes is not None
+        if known and time.monotonic() >= self._locked_until:
             try:
                 self._write(entries, locked=False)
                 return
@@ -124,20 +128,35 @@ class ChainWriter:
         if engine is None:
             raise AuditError("the audit trail's database is closed")
         dbapi = engine.dialect.loaded_dbapi
-        with self._across_processes or contextlib.nullcontext():
-            self._write_on(engine, dbapi, entries, locked)
+        lock = self._across_processes
+        if lock is None:
+            self._write_on(engine, dbapi, entries, locked, self._head)
+            return
+        with lock:
+            # Unlocked, chain onto the head the last writer left in the file;
+            # with none there, read the head from the database.
+            head = None if locked else lock.head()
+            self._write_on(engine, dbapi, entries, locked or head is None, head)
+            lock.keep(self._head)
 
     def _write_on(
-        self, engine: Engine, dbapi: Any, entries: Sequence[AuditEntry], locked: bool
+        self,
+        engine: Engine,
+        dbapi: Any,
+        entries: Sequence[AuditEntry],
+        locked: bool,
+        head: tuple[int, str] | None,
     ) -> None:
+        """Write ``entries`` chained onto ``head``, or, ``locked``, onto the
+        head read from the database under its lock."""
         connection = self._connection(engine)
         kept = connection is self._held
         try:
             cursor = connection.cursor()
             for statement in self._sql.opening(locked, len(entries)):
                 cursor.execute(*statement)
-            head = self._head_in(cursor) if locked else self._head or (0, GENESIS)
-            rows, new_head = _chained(head, entries, self._sql.moment)
+            onto = self._head_in(cursor) if locked else head or (0, GENESIS)
+            rows, new_head = _chained(onto, entries, self._sql.moment)
             for statement in self._sql.inserts(rows):
                 cursor.execute(*statement)
             cursor.close()
@@ -276,13 +295,19 @@ class _Sql:
         return at if self._postgresql else at.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+# The lock file holds the head as "seq digest", padded to a fixed length.
+_HEAD_BYTES = 96
+
+
 class _FileLock:
     """Takes turns with the other processes appending to one SQLite file.
 
     SQLite's own wait for its write lock sleeps 1, 2, 5, 10 ... ms between
     tries, so two serving processes appending all the time would lose most of
     their time asleep; a lock on a file beside the database wakes the next
-    waiter the moment it is free.
+    waiter the moment it is free. The file also carries the chain's head from
+    one writer to the next, so that an append of one process after another's
+    need not read it from the database (four statements fewer).
     """
 
     def __init__(self, path: str) -> None:
@@ -295,6 +320,31 @@ class _FileLock:
         if engine.dialect.name != "sqlite" or not database or database == ":memory:":
             return None
         return cls(f"{database}-audit.lock")
+
+    def head(self) -> tuple[int, str] | None:
+        """The head the last writer left here, if it left a readable one.
+
+        Read under the lock. It may be behind the database (a writer that
+        stopped between its commit and writing here), never ahead of it unless
+        records were removed; the primary key catches the first case, and the
+        second leaves the gap that ``verify`` names, as records removed behind
+        a running writer's back always do.
+        """
+        try:
+            text = os.pread(self._fd, _HEAD_BYTES, 0).decode("ascii")
+            seq, digest = text.split()
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+        if not seq.isdigit() or len(digest) != len(GENESIS):
+            return None
+        return int(seq), digest
+
+    def keep(self, head: tuple[int, str] | None) -> None:
+        """Leave ``head`` here for the next writer (under the lock)."""
+        if head is not None:
+            line = f"{head[0]} {head[1]}".encode("ascii").ljust(_HEAD_BYTES)
+            with contextlib.suppress(OSError):
+                os.pwrite(self._fd, line, 0)
 
     def __enter__(self) -> None:
         fcntl.flock(self._fd, fcntl.LOCK_EX)

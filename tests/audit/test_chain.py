@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, delete, insert, select, update
@@ -144,10 +145,30 @@ def test_rewritten_chain_is_found_against_the_anchor(
 ) -> None:
     anchor = trail.verify().head
     _execute(store, delete(AuditRecord).where(AuditRecord.seq >= 4))
+    _forget_the_head(store)
     forger = AuditTrail(another_process())
     forger.record([entry(PEOPLE[3], "found"), entry(PEOPLE[2], "found")])
 
     assert trail.verify(anchor).first_bad == 5
+
+
+def test_records_cut_off_leave_a_gap_for_a_writer_of_another_process(
+    store: Engine, trail: AuditTrail, another_process: Callable[[], Engine]
+) -> None:
+    # On SQLite the head travels between processes in the lock file, so a
+    # new process chains onto what was written, as the writer that wrote it
+    # would; on PostgreSQL it reads the head from the database.
+    _execute(store, delete(AuditRecord).where(AuditRecord.seq >= 4))
+    AuditTrail(another_process()).record([entry(PEOPLE[3], "found")])
+
+    expected = 4 if store.dialect.name == "sqlite" else None
+    assert trail.verify().first_bad == expected
+
+
+def _forget_the_head(store: Engine) -> None:
+    """What a forger with write access would do too: empty the lock file."""
+    if store.dialect.name == "sqlite":
+        Path(f"{store.url.database}-audit.lock").write_bytes(b"")
 
 
 def test_anchor_of_an_intact_trail_verifies(trail: AuditTrail) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from regionnav.audit import AuditTrail
@@ -84,3 +86,38 @@ def test_one_requests_entries_stay_together(store: Engine) -> None:
     assert all(
         a.correlation_id == b.correlation_id and b.seq == a.seq + 1 for a, b in pairs
     )
+
+
+def _lock_file(engine: Engine) -> Path:
+    return Path(f"{engine.url.database}-audit.lock")
+
+
+def test_a_head_left_behind_in_the_lock_file_is_caught_by_the_key(
+    sqlite_engine: Engine,
+) -> None:
+    # A writer that stopped between its commit and leaving its head behind:
+    # the next one tries the number after the old head, is refused, and
+    # reads the head from the database.
+    trail = AuditTrail(sqlite_engine)
+    trail.record([entry(PEOPLE[0])])
+    behind = _lock_file(sqlite_engine).read_bytes()
+    trail.record([entry(PEOPLE[1])])
+    _lock_file(sqlite_engine).write_bytes(behind)
+
+    trail.record([entry(PEOPLE[2])])
+
+    result = trail.verify()
+    assert (result.intact, result.records) == (True, 3)
+
+
+@pytest.mark.parametrize("content", [b"", b"garbage", b"12 short", b"\xff" * 96])
+def test_an_unreadable_lock_file_makes_the_writer_read_the_head(
+    sqlite_engine: Engine, content: bytes
+) -> None:
+    AuditTrail(sqlite_engine).record([entry(PEOPLE[0])])
+    _lock_file(sqlite_engine).write_bytes(content)
+
+    AuditTrail(sqlite_engine).record([entry(PEOPLE[1])])
+
+    result = AuditTrail(sqlite_engine).verify()
+    assert (result.intact, result.records) == (True, 2)
