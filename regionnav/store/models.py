@@ -179,7 +179,12 @@ class AuditRecord(Base):
         {"schema": AUDIT_SCHEMA},
     )
 
-    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # On SQLite the table's own key (rowid): one b-tree fewer per append.
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=False,
+    )
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     consumer_id: Mapped[str] = mapped_column(String(64))
     contract: Mapped[str] = mapped_column(String(32))

@@ -6,11 +6,12 @@ Revises: 0004
 On PostgreSQL the table moves into the schema ``audit``. On SQLite the schema
 is the file attached as ``audit`` (``regionnav-audit.db`` beside the store,
 see ``regionnav.store.engine``): the table is made there and the records are
-copied over. A transaction over two SQLite files in WAL mode is not atomic
-as a whole, so the store's old table is not dropped in the same transaction
-as the copy is made: if it has records, it stays behind as
-``audit_trail_moved``, to be dropped by hand once ``regionnav audit verify``
-has seen the moved chain whole.
+copied over, the sequence number now being the table's own key (rowid). A
+transaction over two SQLite files in WAL mode is not atomic as a whole, so
+the store's old table is not dropped in the same transaction as the copy is
+made: if it has records, it stays behind as ``audit_trail_moved``, to be
+dropped by hand once ``regionnav audit verify`` has seen the moved chain
+whole.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ branch_labels = None
 depends_on = None
 
 SCHEMA = "audit"
+# On SQLite an INTEGER primary key is the table's own key (rowid): one
+# b-tree fewer to write on every append than a BIGINT one.
+SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 MOVE_IN = """
 INSERT INTO audit.audit_trail (seq, at, consumer_id, contract, person_id, result,
     logical_address, correlation_id, digest)
@@ -68,7 +72,7 @@ def downgrade() -> None:
 def _create(schema: str | None) -> None:
     op.create_table(
         "audit_trail",
-        sa.Column("seq", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("seq", SEQ, autoincrement=False, nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("consumer_id", sa.String(length=64), nullable=False),
         sa.Column("contract", sa.String(length=32), nullable=False),
