@@ -67,10 +67,7 @@ def test_thread_copies_committed_pages_into_the_database(
         connection.execute(text("INSERT INTO filler VALUES (zeroblob(400000))"))
 
     # The pages sit in the WAL until the thread checkpoints them.
-    deadline = time.monotonic() + 30
-    while database.stat().st_size == before and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert database.stat().st_size > before
+    assert _grows(database, before)
 
 
 def test_thread_checkpoints_the_audit_trails_file_too(
@@ -84,10 +81,7 @@ def test_thread_checkpoints_the_audit_trails_file_too(
     with sqlite_file.begin() as connection:
         connection.execute(text("INSERT INTO audit.filler VALUES (zeroblob(400000))"))
 
-    deadline = time.monotonic() + 30
-    while trail_file.stat().st_size == before and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert trail_file.stat().st_size > before
+    assert _grows(trail_file, before)
 
 
 @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
@@ -97,3 +91,11 @@ def test_memory_database_keeps_its_own_checkpoints(url: str) -> None:
 
     assert autocheckpoint(engine) == SQLITE_DEFAULT_AUTOCHECKPOINT
     engine.dispose()
+
+
+def _grows(database: Path, size: int) -> bool:
+    """Whether ``database`` grows beyond ``size`` bytes within 30 s."""
+    deadline = time.monotonic() + 30
+    while database.stat().st_size == size and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return database.stat().st_size > size

@@ -28,20 +28,10 @@ SCHEMA = "audit"
 # On SQLite an INTEGER primary key is the table's own key (rowid): one
 # b-tree fewer to write on every append than a BIGINT one.
 SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-MOVE_IN = """
-INSERT INTO audit.audit_trail (seq, at, consumer_id, contract, person_id, result,
-    logical_address, correlation_id, digest)
-SELECT seq, at, consumer_id, contract, person_id, result, logical_address,
-    correlation_id, digest
-FROM main.audit_trail
-"""
-MOVE_BACK = """
-INSERT INTO main.audit_trail (seq, at, consumer_id, contract, person_id, result,
-    logical_address, correlation_id, digest)
-SELECT seq, at, consumer_id, contract, person_id, result, logical_address,
-    correlation_id, digest
-FROM audit.audit_trail
-"""
+COLUMNS = (
+    "seq, at, consumer_id, contract, person_id, result, logical_address, "
+    "correlation_id, digest"
+)
 
 
 def upgrade() -> None:
@@ -51,7 +41,7 @@ def upgrade() -> None:
         return
 
     _create(SCHEMA)
-    op.execute(MOVE_IN)
+    _copy(into=SCHEMA, source="main")
     kept = op.get_bind().exec_driver_sql("SELECT 1 FROM main.audit_trail LIMIT 1")
     if kept.first() is None:
         _drop(None)
@@ -65,7 +55,7 @@ def downgrade() -> None:
         return
 
     _create(None)
-    op.execute(MOVE_BACK)
+    _copy(into="main", source=SCHEMA)
     _drop(SCHEMA)
 
 
@@ -94,3 +84,10 @@ def _drop(schema: str | None) -> None:
     op.drop_index("ix_audit_trail_at", "audit_trail", schema=schema)
     op.drop_index("ix_audit_trail_person", "audit_trail", schema=schema)
     op.drop_table("audit_trail", schema=schema)
+
+
+def _copy(into: str, source: str) -> None:
+    """Copy every record of ``source``'s trail into ``into``'s (attached files)."""
+    # Schema names of this module only, never input.
+    columns = f"({COLUMNS}) SELECT {COLUMNS}"
+    op.execute(f"INSERT INTO {into}.audit_trail {columns} FROM {source}.audit_trail")
