@@ -169,6 +169,12 @@ def _apply_environment(raw: dict[str, Any], env: typing.Mapping[str, str]) -> No
         if variable in env:
             raw.setdefault(section, {})[key] = _EnvValue(env[variable])
 
+    # A misspelt override would otherwise be ignored without a word.
+    sections = tuple(f"{ENV_PREFIX}{name}_".upper() for name in SECTIONS)
+    for variable in sorted(env):
+        if variable.startswith(sections) and variable not in known:
+            raise ConfigError(variable, "no such setting", "environment variable")
+
 
 class _EnvValue(str):
     """A value from the environment: text to be converted to the key's type."""

@@ -62,3 +62,14 @@ def setup(level: str | int = "WARNING") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+
+
+def show_sql(on: bool) -> None:
+    """Log every SQL statement at INFO (``store.echo``), or stop doing so.
+
+    Through SQLAlchemy's logger rather than its ``echo`` flag, which would
+    print to stdout, where commands write their output. The engines are made
+    with ``hide_parameters``: a logged statement shows no bound values.
+    """
+    level = logging.INFO if on else logging.NOTSET
+    logging.getLogger("sqlalchemy.engine").setLevel(level)

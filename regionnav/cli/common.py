@@ -55,6 +55,7 @@ def current_config() -> config_module.Config:
     """The configuration loaded by the root callback (defaults outside the CLI)."""
     if "config" not in _state:
         _state["config"] = config_module.load(_paths.get("config"))
+        logs.show_sql(_state["config"].store.echo)
     return _state["config"]
 
 

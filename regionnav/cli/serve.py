@@ -8,7 +8,7 @@ from collections.abc import Callable
 import typer
 from cheroot import wsgi
 
-from regionnav import xmlsafe
+from regionnav import logs, xmlsafe
 from regionnav.cli.common import app, current_config
 from regionnav.config import Config
 from regionnav.store.migrate import open_store
@@ -50,5 +50,6 @@ def regionnav_app(cfg: Config) -> tuple[WsgiApp, Callable[[], None]]:
     # the operator asked for more or less through --log-level.
     if logging.getLogger().level == logging.WARNING:
         logging.getLogger("services").setLevel(logging.INFO)
+    logs.show_sql(cfg.store.echo)
     engine = open_store(cfg.store.database_url, pool_size=cfg.server.threads)
     return build_app(cfg, engine), engine.dispose

@@ -44,8 +44,11 @@ CHECKPOINT_SECONDS = 0.5
 WRITER_CHECKPOINT_PAGES = 10_000
 
 
-def open_engine(url: str, echo: bool = False, pool_size: int = 20) -> Engine:
+def open_engine(url: str, pool_size: int = 20) -> Engine:
     """Create the engine for ``url``; creates the SQLite file's directory.
+
+    Statements are logged (``store.echo``, :func:`regionnav.logs.show_sql`)
+    and errors worded without their bound values, which may be person ids.
 
     Raises :class:`StoreError` for an unusable URL.
     """
@@ -55,11 +58,11 @@ def open_engine(url: str, echo: bool = False, pool_size: int = 20) -> Engine:
         raise StoreError(f"not a database URL: {exc}") from exc
 
     if parsed.get_backend_name() == "sqlite":
-        return _open_sqlite(url, parsed.database, echo, pool_size)
+        return _open_sqlite(url, parsed.database, pool_size)
     try:
         return create_engine(
             url,
-            echo=echo,
+            hide_parameters=True,
             pool_size=pool_size,
             max_overflow=10,
             pool_pre_ping=True,
@@ -69,7 +72,7 @@ def open_engine(url: str, echo: bool = False, pool_size: int = 20) -> Engine:
         raise StoreError(f"cannot open the database: {exc}") from exc
 
 
-def _open_sqlite(url: str, database: str | None, echo: bool, pool_size: int) -> Engine:
+def _open_sqlite(url: str, database: str | None, pool_size: int) -> Engine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
         # A file database gets a pool like PostgreSQL's, one connection per
@@ -79,7 +82,7 @@ def _open_sqlite(url: str, database: str | None, echo: bool, pool_size: int) -> 
         # own), instead of rotating through every connection ever opened.
         engine = create_engine(
             url,
-            echo=echo,
+            hide_parameters=True,
             connect_args={"check_same_thread": False},
             pool_size=pool_size,
             max_overflow=10,
@@ -87,7 +90,7 @@ def _open_sqlite(url: str, database: str | None, echo: bool, pool_size: int) -> 
         )
     else:
         engine = create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False}
+            url, hide_parameters=True, connect_args={"check_same_thread": False}
         )
 
     audit = audit_file(database)

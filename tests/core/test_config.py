@@ -73,3 +73,22 @@ def test_default_paths_are_relative_to_the_configuration_file(tmp_path: Path) ->
 
     assert cfg.certs.ca_dir == folder / "var" / "ca"
     assert cfg.store.database_url == f"sqlite:///{folder / 'var' / 'regionnav.db'}"
+
+
+def test_misspelt_environment_override_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match="REGIONNAV_SERVER_THREAD'"):
+        config.load(environ={"REGIONNAV_SERVER_THREAD": "4"})
+
+
+def test_variables_outside_the_sections_are_not_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    cfg = config.load(
+        environ={"REGIONNAV_TEST_POSTGRES_URL": "postgresql://x", "REGIONNAV_X": "1"}
+    )
+
+    assert cfg.server.threads == config.ServerConfig().threads
