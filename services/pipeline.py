@@ -53,6 +53,7 @@ class Runtime:
         # out of the requests.
         checkpoint_in_background(engine)
         audit = AuditTrail(engine, enabled=config.audit.enabled)
+        audit.open_for_appends()
         return cls(
             config=config,
             engine=engine,

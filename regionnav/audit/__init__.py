@@ -121,6 +121,12 @@ class AuditTrail:
     def enabled(self) -> bool:
         return self._enabled
 
+    def open_for_appends(self) -> None:
+        """Make ready to record, failing now (:class:`AuditError`) if the trail
+        cannot be written; commands that only read the trail never call it."""
+        if self._enabled:
+            self._chain.open()
+
     def record(self, entries: Sequence[AuditEntry]) -> None:
         """Append ``entries`` (one request's) in one transaction, chained.
 

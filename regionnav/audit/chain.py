@@ -75,8 +75,19 @@ class ChainWriter:
                 self._write_group(group)
         if mine.error is not None:
             raise AuditError(str(mine.error)) from mine.error
+        if not mine.done:
+            # Only a writer that took this entry off the queue marks it, and
+            # every writer does before it lets go of the lock.
+            raise AuditError("the audit trail cannot be written: entry lost")
+
+    def open(self) -> None:
+        """Make ready to append (the lock file, on SQLite): a server does so at
+        start-up, to fail there rather than on its first request."""
+        if self._across_processes is not None:
+            self._across_processes.open()
 
     def _write_group(self, group: list[_Pending]) -> None:
+        """Write ``group`` and mark each entry done, written or with its error."""
         try:
             self._insert([entry for pending in group for entry in pending.entries])
         except AuditError as exc:
@@ -89,8 +100,15 @@ class ChainWriter:
                         self._insert(pending.entries)
                     except AuditError as single:
                         pending.error = single
-        for pending in group:
-            pending.done = True
+        except Exception as exc:
+            # Whatever went wrong, no entry of the group counts as written:
+            # each request waiting on it fails instead of being answered.
+            failed = _failed(exc)
+            for pending in group:
+                pending.error = failed
+        finally:
+            for pending in group:
+                pending.done = True
 
     def _insert(self, entries: Sequence[AuditEntry]) -> None:
         # The usual case: chain onto the head without reading it from the
@@ -105,13 +123,13 @@ class ChainWriter:
             try:
                 self._write(entries, locked=False)
                 return
-            except _NumbersTakenError:
+            except _WrongHeadError:
                 self._locked_until = time.monotonic() + SHARED_SECONDS
         for _attempt in range(APPEND_ATTEMPTS):
             try:
                 self._write(entries, locked=True)
                 return
-            except _NumbersTakenError:
+            except _WrongHeadError:
                 # A writer that has not yet noticed us appended first.
                 self._locked_until = time.monotonic() + SHARED_SECONDS
         raise AuditError(
@@ -121,8 +139,8 @@ class ChainWriter:
     def _write(self, entries: Sequence[AuditEntry], locked: bool) -> None:
         """One transaction, at driver level: this runs once per request.
 
-        Raises :class:`_NumbersTakenError` when the sequence numbers are taken and
-        :class:`AuditError` for anything else.
+        Raises :class:`_WrongHeadError` when the head chained onto is not the
+        trail's last record and :class:`AuditError` for anything else.
         """
         engine = self._engine()
         if engine is None:
@@ -133,10 +151,12 @@ class ChainWriter:
             self._write_on(engine, dbapi, entries, locked, self._head)
             return
         with lock:
-            # Unlocked, chain onto the head the last writer left in the file;
-            # with none there, read the head from the database.
+            # Unlocked, chain onto the head the last writer left in the file,
+            # if the trail holds it; with none there, read the head from the
+            # database.
             head = None if locked else lock.head()
-            self._write_on(engine, dbapi, entries, locked or head is None, head)
+            locked = locked or head is None
+            self._write_on(engine, dbapi, entries, locked, head, in_trail=not locked)
             lock.keep(self._head)
 
     def _write_on(
@@ -146,9 +166,16 @@ class ChainWriter:
         entries: Sequence[AuditEntry],
         locked: bool,
         head: tuple[int, str] | None,
+        *,
+        in_trail: bool = False,
     ) -> None:
         """Write ``entries`` chained onto ``head``, or, ``locked``, onto the
-        head read from the database under its lock."""
+        head read from the database under its lock.
+
+        ``in_trail``: write only if the trail holds ``head`` (a head from the
+        lock file, which may be left from another trail); checked in the
+        first INSERT itself, so that the check and the write are one.
+        """
         connection = self._connection(engine)
         kept = connection is self._held
         try:
@@ -157,14 +184,21 @@ class ChainWriter:
                 cursor.execute(*statement)
             onto = self._head_in(cursor) if locked else head or (0, GENESIS)
             rows, new_head = _chained(onto, entries, self._sql.moment)
-            for statement in self._sql.inserts(rows):
+            written = 0
+            for statement in self._sql.inserts(rows, onto if in_trail else None):
                 cursor.execute(*statement)
+                written += cursor.rowcount
             cursor.close()
-            connection.commit()
+            stale = in_trail and written < len(rows)
+            if stale:
+                _roll_back(connection, dbapi)
+            else:
+                connection.commit()
         except dbapi.IntegrityError as exc:
             _roll_back(connection, dbapi)
-            raise _NumbersTakenError from exc
-        except dbapi.Error as exc:
+            raise _WrongHeadError from exc
+        # Any other failure, the driver's or a value it cannot bind.
+        except Exception as exc:
             # A connection that failed is not kept: the next append opens one.
             _roll_back(connection, dbapi)
             if kept:
@@ -173,6 +207,8 @@ class ChainWriter:
         finally:
             if not kept:
                 connection.close()
+        if stale:
+            raise _WrongHeadError
         self._head = new_head
 
     def _head_in(self, cursor: Any) -> tuple[int, str]:
@@ -236,14 +272,20 @@ class _Pending:
     error: AuditError | None = None
 
 
-class _NumbersTakenError(Exception):
-    """The sequence numbers an append wanted are taken (another writer)."""
+class _WrongHeadError(Exception):
+    """The head an append chained onto is not the trail's last record: its
+    numbers are taken (another writer appended), or, from the lock file, it is
+    not in the trail at all (a file left from another trail or a restore)."""
 
 
 # The audit_trail table of regionnav.store.models, at driver level.
 _INSERT = (
     "INSERT INTO audit.audit_trail (seq, at, consumer_id, contract, person_id, result, "
-    "logical_address, correlation_id, digest) VALUES "
+    "logical_address, correlation_id, digest) "
+)
+# Appended to an INSERT ... SELECT: only if the trail holds the head (SQLite).
+_IF_HEAD = (
+    " WHERE EXISTS (SELECT 1 FROM audit.audit_trail WHERE seq = ? AND digest = ?)"
 )
 _HEAD = "SELECT seq, digest FROM audit.audit_trail ORDER BY seq DESC LIMIT 1"
 # Rows per INSERT statement: 900 bound parameters, well within both drivers.
@@ -268,7 +310,7 @@ class _Sql:
         self._postgresql = dialect == "postgresql"
         mark = "%s" if self._postgresql else "?"
         self._row = "(" + ", ".join([mark] * 9) + ")"
-        self._inserts: dict[int, str] = {}
+        self._inserts: dict[tuple[int, bool], str] = {}
 
     def opening(self, locked: bool, entries: int) -> list[tuple[Any, ...]]:
         """The statements that open an append of ``entries`` records."""
@@ -278,17 +320,34 @@ class _Sql:
             return [("BEGIN",), ("UPDATE audit.audit_trail SET seq = seq WHERE 0 = 1",)]
         return [("BEGIN",)] if entries > ROWS_PER_INSERT else []
 
-    def inserts(self, rows: list[tuple[Any, ...]]) -> list[tuple[str, list[Any]]]:
-        """INSERT statements for ``rows``, :data:`ROWS_PER_INSERT` at a time."""
+    def inserts(
+        self, rows: list[tuple[Any, ...]], onto: tuple[int, str] | None = None
+    ) -> list[tuple[str, list[Any]]]:
+        """INSERT statements for ``rows``, :data:`ROWS_PER_INSERT` at a time.
+
+        With ``onto``, the first inserts nothing unless the trail holds that
+        record (the caller counts the rows written).
+        """
         statements = []
         for start in range(0, len(rows), ROWS_PER_INSERT):
             chunk = rows[start : start + ROWS_PER_INSERT]
-            sql = self._inserts.get(len(chunk))
-            if sql is None:
-                sql = _INSERT + ", ".join([self._row] * len(chunk))
-                self._inserts[len(chunk)] = sql
-            statements.append((sql, [value for row in chunk for value in row]))
+            values = [value for row in chunk for value in row]
+            if start == 0 and onto is not None:
+                statements.append((self._insert(len(chunk), True), [*values, *onto]))
+            else:
+                statements.append((self._insert(len(chunk), False), values))
         return statements
+
+    def _insert(self, rows: int, guarded: bool) -> str:
+        sql = self._inserts.get((rows, guarded))
+        if sql is None:
+            # Placeholders only: the values are bound.
+            values = "VALUES " + ", ".join([self._row] * rows)
+            if guarded:
+                values = f"SELECT * FROM ({values}){_IF_HEAD}"  # noqa: S608
+            sql = _INSERT + values
+            self._inserts[rows, guarded] = sql
+        return sql
 
     def moment(self, at: datetime) -> Any:
         # SQLite has no time type: the text SQLAlchemy itself stores and reads.
@@ -297,6 +356,9 @@ class _Sql:
 
 # The lock file holds the head as "seq digest", padded to a fixed length.
 _HEAD_BYTES = 96
+# A number beyond any real trail, well within both databases' integers: a
+# larger one in the lock file is damage, not a head.
+_MAX_SEQ = 2**62
 
 
 class _FileLock:
@@ -308,10 +370,27 @@ class _FileLock:
     waiter the moment it is free. The file also carries the chain's head from
     one writer to the next, so that an append of one process after another's
     need not read it from the database (four statements fewer).
+
+    The file is made by the first append (or :meth:`open`), not by commands
+    that only read the trail: one run by another user would leave a file the
+    serving user cannot open.
     """
 
     def __init__(self, path: str) -> None:
-        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        self._path = path
+        self._fd: int | None = None
+
+    def open(self) -> None:
+        """Open (or make) the file; raises :class:`AuditError` if it cannot be."""
+        if self._fd is not None:
+            return
+        try:
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise AuditError(
+                f"the audit trail's lock file {self._path} cannot be opened: "
+                f"{exc.strerror}"
+            ) from exc
         weakref.finalize(self, os.close, self._fd)
 
     @classmethod
@@ -325,17 +404,17 @@ class _FileLock:
         """The head the last writer left here, if it left a readable one.
 
         Read under the lock. It may be behind the database (a writer that
-        stopped between its commit and writing here), never ahead of it unless
-        records were removed; the primary key catches the first case, and the
-        second leaves the gap that ``verify`` names, as records removed behind
-        a running writer's back always do.
+        stopped between its commit and writing here), which the primary key
+        catches, or name a record the trail does not hold (a file left from
+        another trail, or from before a restore), which the append's own
+        check of its head catches (:meth:`_Sql.inserts`).
         """
         try:
-            text = os.pread(self._fd, _HEAD_BYTES, 0).decode("ascii")
+            text = os.pread(self._fd or -1, _HEAD_BYTES, 0).decode("ascii")
             seq, digest = text.split()
         except (OSError, UnicodeDecodeError, ValueError):
             return None
-        if not seq.isdigit() or len(digest) != len(GENESIS):
+        if not seq.isdigit() or int(seq) > _MAX_SEQ or len(digest) != len(GENESIS):
             return None
         return int(seq), digest
 
@@ -344,13 +423,14 @@ class _FileLock:
         if head is not None:
             line = f"{head[0]} {head[1]}".encode("ascii").ljust(_HEAD_BYTES)
             with contextlib.suppress(OSError):
-                os.pwrite(self._fd, line, 0)
+                os.pwrite(self._fd or -1, line, 0)
 
     def __enter__(self) -> None:
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        self.open()
+        fcntl.flock(self._fd or -1, fcntl.LOCK_EX)
 
     def __exit__(self, *_exc: object) -> None:
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        fcntl.flock(self._fd or -1, fcntl.LOCK_UN)
 
 
 def _chained(

@@ -121,6 +121,10 @@ def _moment(text: str, option: str, end_of_day: bool) -> datetime:
             day = date.fromisoformat(text) + timedelta(days=1 if end_of_day else 0)
             return datetime(day.year, day.month, day.day, tzinfo=UTC)
         moment = datetime.fromisoformat(text)
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     except ValueError as exc:
         raise typer.BadParameter("not a day or moment", param_hint=option) from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    # The day after 9999-12-31, or a moment whose UTC time is outside the years
+    # 1 to 9999.
+    except OverflowError as exc:
+        raise typer.BadParameter("beyond the years 1 to 9999", param_hint=option) from exc

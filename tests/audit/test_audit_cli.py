@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import shlex
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,40 @@ def test_export_without_a_file_writes_to_stdout(config: Path, store: Engine) -> 
 )
 def test_malformed_option_is_refused(config: Path, command: str) -> None:
     assert invoke(config, command).exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        "--to 9999-12-31",
+        "--from 0001-01-01T00:00+05:00",
+        "--to 9999-12-31T23:59:59-05:00",
+    ],
+)
+def test_a_period_beyond_the_calendar_is_refused(
+    config: Path, store: Engine, period: str
+) -> None:
+    for command in ("audit export", f"audit person {PEOPLE[0]}"):
+        result = invoke(config, f"{command} {period}")
+
+        assert result.exit_code == 2
+        assert "beyond the years" in result.output
+
+
+def test_a_moment_with_an_offset_is_read_in_utc(config: Path, store: Engine) -> None:
+    # Recorded just now: a period ending an hour from now in UTC+02:00 holds
+    # them, one ending an hour ago does not.
+    ahead = (datetime.now(UTC) + timedelta(hours=1)).astimezone(
+        timezone(timedelta(hours=2))
+    )
+    behind = (datetime.now(UTC) - timedelta(hours=1)).astimezone(
+        timezone(timedelta(hours=2))
+    )
+
+    assert (
+        len(
+            invoke(config, f"audit export --to {ahead.isoformat()}").stdout.splitlines()
+        )
+        == 3
+    )
+    assert invoke(config, f"audit export --to {behind.isoformat()}").stdout == ""

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from regionnav.audit import AuditTrail
+from regionnav.errors import AuditError
 from tests.audit.helpers import PEOPLE, entry
 
 THREADS = 8
@@ -121,3 +122,67 @@ def test_an_unreadable_lock_file_makes_the_writer_read_the_head(
 
     result = AuditTrail(sqlite_engine).verify()
     assert (result.intact, result.records) == (True, 2)
+
+
+def _head_line(seq: int, digest: str) -> bytes:
+    return f"{seq} {digest}".encode("ascii").ljust(96)
+
+
+def test_a_lock_file_left_from_before_a_restore_opens_no_gap(
+    sqlite_engine: Engine,
+) -> None:
+    # The store and its trail restored together from a backup; the lock file
+    # still holds the head of the records written after the backup.
+    trail = AuditTrail(sqlite_engine)
+    trail.record([entry(PEOPLE[0])])
+    trail.record([entry(PEOPLE[1])])
+    sqlite_engine.dispose()
+    _lock_file(sqlite_engine).write_bytes(_head_line(7, "ab" * 32))
+
+    AuditTrail(sqlite_engine).record([entry(PEOPLE[2])])
+
+    result = AuditTrail(sqlite_engine).verify()
+    assert (result.intact, result.records) == (True, 3)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        (1, "cd" * 32),  # the right number, another digest
+        (2**63 - 1, "0" * 64),  # beyond the database's integers
+        (10**30, "0" * 64),
+    ],
+)
+def test_a_head_the_trail_does_not_hold_is_not_chained_onto(
+    sqlite_engine: Engine, head: tuple[int, str]
+) -> None:
+    trail = AuditTrail(sqlite_engine)
+    trail.record([entry(PEOPLE[0])])
+    _lock_file(sqlite_engine).write_bytes(_head_line(*head))
+
+    for person in PEOPLE[1:4]:
+        AuditTrail(sqlite_engine).record([entry(person)])
+
+    result = trail.verify()
+    assert (result.intact, result.records) == (True, 4)
+
+
+def test_commands_that_only_read_the_trail_make_no_lock_file(
+    sqlite_engine: Engine,
+) -> None:
+    trail = AuditTrail(sqlite_engine)
+    trail.verify()
+    trail.person(PEOPLE[0])
+    assert not _lock_file(sqlite_engine).exists()
+
+    trail.open_for_appends()
+    assert _lock_file(sqlite_engine).exists()
+
+
+def test_a_lock_file_that_cannot_be_opened_fails_at_start(
+    sqlite_engine: Engine,
+) -> None:
+    _lock_file(sqlite_engine).mkdir()
+
+    with pytest.raises(AuditError, match=r"lock file .* cannot be opened"):
+        AuditTrail(sqlite_engine).open_for_appends()

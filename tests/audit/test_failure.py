@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, text
 
-from regionnav.audit import AuditTrail
+from regionnav.audit import AuditTrail, chain
 from regionnav.errors import AuditError
 from regionnav.store.engine import open_engine
 from tests.audit.helpers import PEOPLE, entry
@@ -83,6 +84,59 @@ def test_appends_go_on_once_the_trail_is_back(store: Engine) -> None:
 
     result = trail.verify()
     assert (result.intact, result.records) == (True, 2)
+
+
+def _fail_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next chaining fails as the driver never would (a bug, a value it
+    cannot bind); the one after works."""
+    chained = chain._chained
+
+    def failing(*arguments: Any) -> Any:
+        monkeypatch.setattr(chain, "_chained", chained)
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    monkeypatch.setattr(chain, "_chained", failing)
+
+
+def test_an_unforeseen_failure_fails_the_call_and_holds_no_lock(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trail = AuditTrail(sqlite_engine)
+    trail.record([entry()])
+    # No head in the lock file: the append locks the trail and reads it.
+    Path(f"{sqlite_engine.url.database}-audit.lock").write_bytes(b"")
+    _fail_once(monkeypatch)
+
+    with pytest.raises(AuditError, match="OverflowError"):
+        trail.record([entry(PEOPLE[1])])
+
+    trail_file = Path(str(sqlite_engine.url.database)).with_name("regionnav-audit.db")
+    outside = sqlite3.connect(trail_file, timeout=0)
+    outside.execute("BEGIN IMMEDIATE")
+    outside.rollback()
+    outside.close()
+    trail.record([entry(PEOPLE[2])])
+    result = trail.verify()
+    assert (result.intact, result.records) == (True, 2)
+
+
+def test_an_unforeseen_failure_fails_every_request_of_the_group(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Requests waiting behind a writer are written by it, as one group: if
+    # it fails, none of them may be answered as recorded.
+    writer = chain.writer_for(sqlite_engine)
+    group = [chain._Pending([entry()]), chain._Pending([entry(PEOPLE[1])])]
+
+    def failing(_entries: object) -> None:
+        raise RuntimeError("a failure the writer does not know")
+
+    monkeypatch.setattr(writer, "_insert", failing)
+
+    writer._write_group(group)
+
+    assert all(pending.done and pending.error for pending in group)
+    assert AuditTrail(sqlite_engine).verify().records == 0
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc")
