@@ -19,7 +19,7 @@ from regionnav import config as config_module
 from regionnav.consumers import CONTRACTS, Consumers, Registration
 from regionnav.errors import ConsumerError
 from regionnav.store.engine import open_engine
-from regionnav.store.migrate import upgrade
+from regionnav.store.migrate import require_current, upgrade
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,8 @@ def initialise(
 
     engine = open_engine(cfg.store.database_url)
     upgrade(engine)
+    # What serve will check too: a store restored without its trail's file.
+    require_current(engine)
     certificates = bootstrap(cfg.certs, server_hsa_id=cfg.hub.hsa_id)
     registered = _register_demo_consumer(Consumers(engine), certificates.client_hsa_id)
     engine.dispose()

@@ -127,4 +127,5 @@ def _moment(text: str, option: str, end_of_day: bool) -> datetime:
     # The day after 9999-12-31, or a moment whose UTC time is outside the years
     # 1 to 9999.
     except OverflowError as exc:
-        raise typer.BadParameter("beyond the years 1 to 9999", param_hint=option) from exc
+        beyond = "beyond the years 1 to 9999"
+        raise typer.BadParameter(beyond, param_hint=option) from exc

@@ -81,6 +81,49 @@ def test_a_moved_trail_can_be_moved_back(blank_url: str) -> None:
     store.dispose()
 
 
+def test_a_trail_moved_with_its_old_table_left_behind_moves_back(
+    blank_url: str,
+) -> None:
+    # On SQLite the old table stays as audit_trail_moved; its index names are
+    # the ones the moved-back table needs.
+    old = open_engine(blank_url)
+    upgrade(old, "0004")
+    with old.begin() as connection:
+        connection.execute(_OLD_INSERT, _OLD_ROWS)
+    upgrade(old)
+    AuditTrail(old).record([entry(PEOPLE[2])])
+
+    upgrade_down(old, "0004")
+    with old.connect() as connection:
+        rows = connection.execute(text("SELECT count(*) FROM audit_trail"))
+        assert rows.scalar_one() == 3
+    upgrade(old)
+    result = AuditTrail(old).verify()
+    assert (result.intact, result.records) == (True, 3)
+    old.dispose()
+
+
+def test_an_old_table_holding_records_the_trail_lacks_is_not_dropped(
+    sqlite_engine: Engine,
+) -> None:
+    url = sqlite_engine.url.render_as_string(hide_password=False)
+    upgrade_down(sqlite_engine, "0004")
+    with sqlite_engine.begin() as connection:
+        connection.execute(_OLD_INSERT, _OLD_ROWS)
+    upgrade(sqlite_engine)
+    with sqlite_engine.begin() as connection:
+        connection.execute(text("DELETE FROM audit.audit_trail WHERE seq = 2"))
+    sqlite_engine.dispose()
+
+    store = open_engine(url)
+    with pytest.raises(RuntimeError, match="1 records the audit trail does not"):
+        upgrade_down(store, "0004")
+    with store.connect() as connection:
+        moved = connection.execute(text("SELECT count(*) FROM audit_trail_moved"))
+        assert moved.scalar_one() == 2
+    store.dispose()
+
+
 def upgrade_down(engine: Engine, revision: str) -> None:
     from alembic import command
 

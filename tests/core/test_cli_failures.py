@@ -65,3 +65,14 @@ def test_init_refuses_a_port_out_of_range_and_writes_nothing(tmp_path: Path) -> 
 
     assert result.exit_code == 2
     assert not config.exists()
+
+
+def test_init_refuses_a_store_restored_without_its_trail(tmp_path: Path) -> None:
+    arguments = ("-c", "regionnav.toml", "init", "--data-dir", ".", "--port", "18444")
+    assert regionnav(*arguments, cwd=tmp_path).returncode == 0
+    for left in tmp_path.glob("regionnav-audit.db*"):
+        left.unlink()
+
+    line = one_line_failure(regionnav(*arguments, cwd=tmp_path))
+
+    assert "holds no trail" in line

@@ -54,6 +54,7 @@ def downgrade() -> None:
         op.execute(f"ALTER TABLE {SCHEMA}.audit_trail SET SCHEMA public")
         return
 
+    _forget_the_copy_left_behind()
     _create(None)
     _copy(into="main", source=SCHEMA)
     _drop(SCHEMA)
@@ -80,10 +81,10 @@ def _create(schema: str | None) -> None:
     op.create_index("ix_audit_trail_at", "audit_trail", ["at"], schema=schema)
 
 
-def _drop(schema: str | None) -> None:
-    op.drop_index("ix_audit_trail_at", "audit_trail", schema=schema)
-    op.drop_index("ix_audit_trail_person", "audit_trail", schema=schema)
-    op.drop_table("audit_trail", schema=schema)
+def _drop(schema: str | None, table: str = "audit_trail") -> None:
+    op.drop_index("ix_audit_trail_at", table, schema=schema)
+    op.drop_index("ix_audit_trail_person", table, schema=schema)
+    op.drop_table(table, schema=schema)
 
 
 def _copy(into: str, source: str) -> None:
@@ -91,3 +92,22 @@ def _copy(into: str, source: str) -> None:
     # Schema names of this module only, never input.
     columns = f"({COLUMNS}) SELECT {COLUMNS}"
     op.execute(f"INSERT INTO {into}.audit_trail {columns} FROM {source}.audit_trail")
+
+
+def _forget_the_copy_left_behind() -> None:
+    """Drop ``audit_trail_moved`` (its indexes hold the names the moved-back
+    table needs), once sure the trail holds each of its records unchanged."""
+    bind = op.get_bind()
+    tables = "SELECT 1 FROM main.sqlite_master WHERE name = 'audit_trail_moved'"
+    if bind.exec_driver_sql(tables).first() is None:
+        return
+    missing = bind.exec_driver_sql(
+        "SELECT count(*) FROM main.audit_trail_moved m LEFT JOIN audit.audit_trail a "
+        "ON a.seq = m.seq AND a.digest = m.digest WHERE a.seq IS NULL"
+    ).scalar_one()
+    if missing:
+        raise RuntimeError(
+            f"audit_trail_moved holds {missing} records the audit trail does not: "
+            "keep it, and move the trail back by hand"
+        )
+    _drop(None, "audit_trail_moved")
