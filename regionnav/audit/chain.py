@@ -174,7 +174,8 @@ class ChainWriter:
 
         ``in_trail``: write only if the trail holds ``head`` (a head from the
         lock file, which may be left from another trail); checked in the
-        first INSERT itself, so that the check and the write are one.
+        first INSERT itself, so that the check and the write are one, and
+        refused as a taken number is.
         """
         connection = self._connection(engine)
         kept = connection is self._held
@@ -184,16 +185,10 @@ class ChainWriter:
                 cursor.execute(*statement)
             onto = self._head_in(cursor) if locked else head or (0, GENESIS)
             rows, new_head = _chained(onto, entries, self._sql.moment)
-            written = 0
             for statement in self._sql.inserts(rows, onto if in_trail else None):
                 cursor.execute(*statement)
-                written += cursor.rowcount
             cursor.close()
-            stale = in_trail and written < len(rows)
-            if stale:
-                _roll_back(connection, dbapi)
-            else:
-                connection.commit()
+            connection.commit()
         except dbapi.IntegrityError as exc:
             _roll_back(connection, dbapi)
             raise _WrongHeadError from exc
@@ -207,8 +202,6 @@ class ChainWriter:
         finally:
             if not kept:
                 connection.close()
-        if stale:
-            raise _WrongHeadError
         self._head = new_head
 
     def _head_in(self, cursor: Any) -> tuple[int, str]:
@@ -283,10 +276,9 @@ _INSERT = (
     "INSERT INTO audit.audit_trail (seq, at, consumer_id, contract, person_id, result, "
     "logical_address, correlation_id, digest) "
 )
-# Appended to an INSERT ... SELECT: only if the trail holds the head (SQLite).
-_IF_HEAD = (
-    " WHERE EXISTS (SELECT 1 FROM audit.audit_trail WHERE seq = ? AND digest = ?)"
-)
+# The first row's digest, NULL unless the trail holds the head chained onto
+# (SQLite): the column's NOT NULL then refuses the row.
+_IF_HEAD = "(SELECT ? FROM audit.audit_trail WHERE seq = ? AND digest = ?))"
 _HEAD = "SELECT seq, digest FROM audit.audit_trail ORDER BY seq DESC LIMIT 1"
 # Rows per INSERT statement: 900 bound parameters, well within both drivers.
 ROWS_PER_INSERT = 100
@@ -325,27 +317,26 @@ class _Sql:
     ) -> list[tuple[str, list[Any]]]:
         """INSERT statements for ``rows``, :data:`ROWS_PER_INSERT` at a time.
 
-        With ``onto``, the first inserts nothing unless the trail holds that
-        record (the caller counts the rows written).
+        With ``onto`` (SQLite only), the first fails on the digest's NOT NULL
+        unless the trail holds that record.
         """
         statements = []
         for start in range(0, len(rows), ROWS_PER_INSERT):
             chunk = rows[start : start + ROWS_PER_INSERT]
+            guarded = start == 0 and onto is not None
             values = [value for row in chunk for value in row]
-            if start == 0 and onto is not None:
-                statements.append((self._insert(len(chunk), True), [*values, *onto]))
-            else:
-                statements.append((self._insert(len(chunk), False), values))
+            if guarded and onto is not None:
+                # The head's two values follow the first row's digest.
+                values[len(chunk[0]) : len(chunk[0])] = onto
+            statements.append((self._insert(len(chunk), guarded), values))
         return statements
 
     def _insert(self, rows: int, guarded: bool) -> str:
         sql = self._inserts.get((rows, guarded))
         if sql is None:
             # Placeholders only: the values are bound.
-            values = "VALUES " + ", ".join([self._row] * rows)
-            if guarded:
-                values = f"SELECT * FROM ({values}){_IF_HEAD}"  # noqa: S608
-            sql = _INSERT + values
+            first = self._row[:-2] + _IF_HEAD if guarded else self._row
+            sql = _INSERT + "VALUES " + ", ".join([first] + [self._row] * (rows - 1))
             self._inserts[rows, guarded] = sql
         return sql
 
