@@ -116,8 +116,8 @@ class ChainWriter:
         # writer wrote last or, on SQLite, the one the last writer of any
         # process left in the lock file. If the primary key refuses the number
         # (another process appended without our knowing, or the lock file is
-        # behind), then for a while every append reads the head from the
-        # database, under the database lock.
+        # behind), or the trail does not hold the lock file's head, then for a
+        # while every append reads the head from the database, under its lock.
         known = self._head is not None or self._across_processes is not None
         if known and time.monotonic() >= self._locked_until:
             try:
