@@ -350,6 +350,9 @@ _HEAD_BYTES = 96
 # A number beyond any real trail, well within both databases' integers: a
 # larger one in the lock file is damage, not a head.
 _MAX_SEQ = 2**62
+# How long an append waits for the lock file: as long as SQLite waits for its
+# write lock (busy_timeout in regionnav.store.engine).
+LOCK_WAIT_SECONDS = 10.0
 
 
 class _FileLock:
@@ -370,6 +373,7 @@ class _FileLock:
     def __init__(self, path: str) -> None:
         self._path = path
         self._fd: int | None = None
+        self._keeper: _Keeper | None = None
 
     def open(self) -> None:
         """Open (or make) the file; raises :class:`AuditError` if it cannot be."""
@@ -418,10 +422,69 @@ class _FileLock:
 
     def __enter__(self) -> None:
         self.open()
-        fcntl.flock(self._fd or -1, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(self._fd or -1, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        if self._keeper is None:
+            self._keeper = _Keeper(self._fd or -1)
+        if not self._keeper.acquire(LOCK_WAIT_SECONDS):
+            # A holder that never lets go (a stopped process) fails the
+            # requests instead of hanging them.
+            raise AuditError(
+                "the audit trail cannot be written: its lock file was held "
+                f"by another for {LOCK_WAIT_SECONDS:.0f} s"
+            )
 
     def __exit__(self, *_exc: object) -> None:
         fcntl.flock(self._fd or -1, fcntl.LOCK_UN)
+
+
+class _Keeper:
+    """Waits for the lock file for a writer, for a limited time.
+
+    flock cannot wait for a limited time, and trying again after pauses makes
+    every wait as long as a pause, where the holder keeps the lock for a
+    single append (tens of microseconds). So a thread of its own makes the
+    blocking call, woken the moment the lock is free, while the writer waits
+    for it with a timeout. A writer that gave up leaves the lock to the next
+    one, or, if none came, the thread lets it go at once.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._changed = threading.Condition()
+        self._waiting = False
+        self._granted = False
+        self._abandoned = False
+        threading.Thread(target=self._run, name="audit-lock", daemon=True).start()
+
+    def acquire(self, timeout: float) -> bool:
+        """Whether the lock was taken for the caller within ``timeout`` seconds."""
+        with self._changed:
+            self._abandoned = False
+            if not self._waiting:
+                self._waiting = True
+                self._changed.notify_all()
+            if self._changed.wait_for(lambda: self._granted, timeout):
+                self._granted = False
+                return True
+            self._abandoned = True
+            return False
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._waiting)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            with self._changed:
+                self._waiting = False
+                if self._abandoned:
+                    fcntl.flock(self._fd, fcntl.LOCK_UN)
+                else:
+                    self._granted = True
+                    self._changed.notify_all()
 
 
 def _chained(

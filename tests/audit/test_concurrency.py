@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
-from regionnav.audit import AuditTrail
+from regionnav.audit import AuditTrail, chain
 from regionnav.errors import AuditError
 from tests.audit.helpers import PEOPLE, entry
 
@@ -186,3 +189,54 @@ def test_a_lock_file_that_cannot_be_opened_fails_at_start(
 
     with pytest.raises(AuditError, match=r"lock file .* cannot be opened"):
         AuditTrail(sqlite_engine).open_for_appends()
+
+
+@pytest.fixture
+def held_lock(sqlite_engine: Engine) -> Iterator[int]:
+    """The trail's lock file, held as another process would (its own open file)."""
+    AuditTrail(sqlite_engine).open_for_appends()
+    fd = os.open(_lock_file(sqlite_engine), os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    yield fd
+    os.close(fd)
+
+
+def test_an_append_waits_for_the_lock_file_to_be_let_go(
+    sqlite_engine: Engine, held_lock: int
+) -> None:
+    threading.Timer(0.2, fcntl.flock, (held_lock, fcntl.LOCK_UN)).start()
+
+    AuditTrail(sqlite_engine).record([entry(PEOPLE[0])])
+
+    assert AuditTrail(sqlite_engine).verify().records == 1
+
+
+def test_a_lock_file_never_let_go_fails_the_append_in_time(
+    sqlite_engine: Engine, held_lock: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A stopped process holding the lock: the request fails, it does not hang.
+    monkeypatch.setattr(chain, "LOCK_WAIT_SECONDS", 0.3)
+    started = time.monotonic()
+
+    with pytest.raises(AuditError, match="lock file was held"):
+        AuditTrail(sqlite_engine).record([entry(PEOPLE[0])])
+    assert time.monotonic() - started < 5
+
+    # Let go at last, the lock is not kept by the append that gave up ...
+    fcntl.flock(held_lock, fcntl.LOCK_UN)
+    deadline = time.monotonic() + 5
+    while not _free(held_lock) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _free(held_lock)
+    # ... and the next append is written.
+    fcntl.flock(held_lock, fcntl.LOCK_UN)
+    AuditTrail(sqlite_engine).record([entry(PEOPLE[1])])
+    assert AuditTrail(sqlite_engine).verify().records == 1
+
+
+def _free(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
