@@ -125,7 +125,11 @@ def _moment(text: str, option: str, end_of_day: bool) -> datetime:
     except ValueError as exc:
         raise typer.BadParameter("not a day or moment", param_hint=option) from exc
     # The day after 9999-12-31, or a moment whose UTC time is outside the years
-    # 1 to 9999.
+    # 1 to 9999: Python's calendar ends there.
     except OverflowError as exc:
-        beyond = "beyond the years 1 to 9999"
-        raise typer.BadParameter(beyond, param_hint=option) from exc
+        beyond = (
+            "a day up to 9999-12-30 (the period ends where the next day begins)"
+            if len(text) == 10
+            else "a moment within the years 1 to 9999 in UTC"
+        )
+        raise typer.BadParameter(f"expected {beyond}", param_hint=option) from exc
