@@ -25,15 +25,18 @@ Appends keep the chain one line. In a process, one writer per database: the
 thread holding its lock writes every entry queued by then (its own and the
 waiting threads'), so one commit serves many requests, and it chains onto the
 head it wrote last (one INSERT per transaction). On SQLite the processes take
-turns at a lock file beside the store, which also carries the head from one
-writer to the next, so that they chain onto each other without reading it
-from the database. Across processes, the sequence number is the primary key,
+turns at a lock file beside the store (:mod:`regionnav.audit.lockfile`),
+which also carries the head from one writer to the next, so that they chain
+onto each other without reading it from the database; a head the trail does
+not hold (a file left from before a restore) is not chained onto. Across
+processes, the sequence number is the primary key,
 so two writers can never both take a place; the one refused takes a database
 lock (PostgreSQL advisory lock, which every append there takes anyway;
 SQLite's write lock), reads the head under it and keeps doing so for a while.
 Records removed from the end behind a running writer's back leave a gap that
-``verify`` names: the writer, or on SQLite the lock file, does not heal the
-chain.
+``verify`` names: that writer does not heal the chain. A writer of another
+process chains onto what the trail holds; what was cut off then shows against
+the anchor.
 
 This package is the only place that names persons in stored form besides the
 mirror; nothing here logs a person id.

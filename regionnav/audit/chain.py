@@ -11,9 +11,7 @@ logged as an error.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
-import os
 import threading
 import time
 import weakref
@@ -26,6 +24,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
 from regionnav.audit.entries import GENESIS, AuditEntry, chain_digest
+from regionnav.audit.lockfile import FileLock
 from regionnav.errors import AuditError
 from regionnav.store.engine import is_sqlite_file
 
@@ -54,7 +53,7 @@ class ChainWriter:
         # Weak, so that the registry below does not keep engines alive.
         self._engine = weakref.ref(engine)
         self._sql = _Sql(engine.dialect.name)
-        self._across_processes = _FileLock.beside(engine)
+        self._across_processes = FileLock.beside(engine)
         self._write_lock = threading.Lock()
         self._queue_lock = threading.Lock()
         self._queue: list[_Pending] = []
@@ -323,11 +322,11 @@ class _Sql:
         statements = []
         for start in range(0, len(rows), ROWS_PER_INSERT):
             chunk = rows[start : start + ROWS_PER_INSERT]
-            guarded = start == 0 and onto is not None
             values = [value for row in chunk for value in row]
-            if guarded and onto is not None:
+            guarded = start == 0 and onto is not None
+            if guarded:
                 # The head's two values follow the first row's digest.
-                values[len(chunk[0]) : len(chunk[0])] = onto
+                values[len(chunk[0]) : len(chunk[0])] = onto or ()
             statements.append((self._insert(len(chunk), guarded), values))
         return statements
 
@@ -343,148 +342,6 @@ class _Sql:
     def moment(self, at: datetime) -> Any:
         # SQLite has no time type: the text SQLAlchemy itself stores and reads.
         return at if self._postgresql else at.strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-# The lock file holds the head as "seq digest", padded to a fixed length.
-_HEAD_BYTES = 96
-# A number beyond any real trail, well within both databases' integers: a
-# larger one in the lock file is damage, not a head.
-_MAX_SEQ = 2**62
-# How long an append waits for the lock file: as long as SQLite waits for its
-# write lock (busy_timeout in regionnav.store.engine).
-LOCK_WAIT_SECONDS = 10.0
-
-
-class _FileLock:
-    """Takes turns with the other processes appending to one SQLite file.
-
-    SQLite's own wait for its write lock sleeps 1, 2, 5, 10 ... ms between
-    tries, so two serving processes appending all the time would lose most of
-    their time asleep; a lock on a file beside the database wakes the next
-    waiter the moment it is free. The file also carries the chain's head from
-    one writer to the next, so that an append of one process after another's
-    need not read it from the database (four statements fewer).
-
-    The file is made by the first append (or :meth:`open`), not by commands
-    that only read the trail: one run by another user would leave a file the
-    serving user cannot open.
-    """
-
-    def __init__(self, path: str) -> None:
-        self._path = path
-        self._fd: int | None = None
-        self._keeper: _Keeper | None = None
-
-    def open(self) -> None:
-        """Open (or make) the file; raises :class:`AuditError` if it cannot be."""
-        if self._fd is not None:
-            return
-        try:
-            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as exc:
-            raise AuditError(
-                f"the audit trail's lock file {self._path} cannot be opened: "
-                f"{exc.strerror}"
-            ) from exc
-        weakref.finalize(self, os.close, self._fd)
-
-    @classmethod
-    def beside(cls, engine: Engine) -> _FileLock | None:
-        database = engine.url.database
-        if engine.dialect.name != "sqlite" or not database or database == ":memory:":
-            return None
-        return cls(f"{database}-audit.lock")
-
-    def head(self) -> tuple[int, str] | None:
-        """The head the last writer left here, if it left a readable one.
-
-        Read under the lock. It may be behind the database (a writer that
-        stopped between its commit and writing here), which the primary key
-        catches, or name a record the trail does not hold (a file left from
-        another trail, or from before a restore), which the append's own
-        check of its head catches (:meth:`_Sql.inserts`).
-        """
-        try:
-            text = os.pread(self._fd or -1, _HEAD_BYTES, 0).decode("ascii")
-            seq, digest = text.split()
-        except (OSError, UnicodeDecodeError, ValueError):
-            return None
-        if not seq.isdigit() or int(seq) > _MAX_SEQ or len(digest) != len(GENESIS):
-            return None
-        return int(seq), digest
-
-    def keep(self, head: tuple[int, str] | None) -> None:
-        """Leave ``head`` here for the next writer (under the lock)."""
-        if head is not None:
-            line = f"{head[0]} {head[1]}".encode("ascii").ljust(_HEAD_BYTES)
-            with contextlib.suppress(OSError):
-                os.pwrite(self._fd or -1, line, 0)
-
-    def __enter__(self) -> None:
-        self.open()
-        try:
-            fcntl.flock(self._fd or -1, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            pass
-        if self._keeper is None:
-            self._keeper = _Keeper(self._fd or -1)
-        if not self._keeper.acquire(LOCK_WAIT_SECONDS):
-            # A holder that never lets go (a stopped process) fails the
-            # requests instead of hanging them.
-            raise AuditError(
-                "the audit trail cannot be written: its lock file was held "
-                f"by another for {LOCK_WAIT_SECONDS:.0f} s"
-            )
-
-    def __exit__(self, *_exc: object) -> None:
-        fcntl.flock(self._fd or -1, fcntl.LOCK_UN)
-
-
-class _Keeper:
-    """Waits for the lock file for a writer, for a limited time.
-
-    flock cannot wait for a limited time, and trying again after pauses makes
-    every wait as long as a pause, where the holder keeps the lock for a
-    single append (tens of microseconds). So a thread of its own makes the
-    blocking call, woken the moment the lock is free, while the writer waits
-    for it with a timeout. A writer that gave up leaves the lock to the next
-    one, or, if none came, the thread lets it go at once.
-    """
-
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
-        self._changed = threading.Condition()
-        self._waiting = False
-        self._granted = False
-        self._abandoned = False
-        threading.Thread(target=self._run, name="audit-lock", daemon=True).start()
-
-    def acquire(self, timeout: float) -> bool:
-        """Whether the lock was taken for the caller within ``timeout`` seconds."""
-        with self._changed:
-            self._abandoned = False
-            if not self._waiting:
-                self._waiting = True
-                self._changed.notify_all()
-            if self._changed.wait_for(lambda: self._granted, timeout):
-                self._granted = False
-                return True
-            self._abandoned = True
-            return False
-
-    def _run(self) -> None:
-        while True:
-            with self._changed:
-                self._changed.wait_for(lambda: self._waiting)
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
-            with self._changed:
-                self._waiting = False
-                if self._abandoned:
-                    fcntl.flock(self._fd, fcntl.LOCK_UN)
-                else:
-                    self._granted = True
-                    self._changed.notify_all()
 
 
 def _chained(

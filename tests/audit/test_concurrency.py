@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from regionnav.audit import AuditTrail, chain
+from regionnav.audit import AuditTrail, lockfile
 from regionnav.errors import AuditError
 from tests.audit.helpers import PEOPLE, entry
 
@@ -215,7 +215,7 @@ def test_a_lock_file_never_let_go_fails_the_append_in_time(
     sqlite_engine: Engine, held_lock: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A stopped process holding the lock: the request fails, it does not hang.
-    monkeypatch.setattr(chain, "LOCK_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(lockfile, "LOCK_WAIT_SECONDS", 0.3)
     started = time.monotonic()
 
     with pytest.raises(AuditError, match="lock file was held"):
