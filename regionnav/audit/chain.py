@@ -16,13 +16,14 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
+from regionnav.audit import lockfile
 from regionnav.audit.entries import GENESIS, AuditEntry, chain_digest
 from regionnav.audit.lockfile import FileLock
 from regionnav.errors import AuditError
@@ -87,8 +88,12 @@ class ChainWriter:
 
     def _write_group(self, group: list[_Pending]) -> None:
         """Write ``group`` and mark each entry done, written or with its error."""
+        # No request waits for the lock file longer than it allows, however
+        # long it queued and whatever is tried again below.
+        deadline = min(pending.since for pending in group) + lockfile.LOCK_WAIT_SECONDS
         try:
-            self._insert([entry for pending in group for entry in pending.entries])
+            entries = [entry for pending in group for entry in pending.entries]
+            self._insert(entries, deadline)
         except AuditError as exc:
             if len(group) == 1:
                 group[0].error = exc
@@ -96,7 +101,7 @@ class ChainWriter:
                 # Do not let one request's failure sink the others: each alone.
                 for pending in group:
                     try:
-                        self._insert(pending.entries)
+                        self._insert(pending.entries, deadline)
                     except AuditError as single:
                         pending.error = single
         except Exception as exc:
@@ -109,7 +114,7 @@ class ChainWriter:
             for pending in group:
                 pending.done = True
 
-    def _insert(self, entries: Sequence[AuditEntry]) -> None:
+    def _insert(self, entries: Sequence[AuditEntry], deadline: float) -> None:
         # The usual case: chain onto the head without reading it from the
         # database, one INSERT and nothing else. The head is the one this
         # writer wrote last or, on SQLite, the one the last writer of any
@@ -120,13 +125,13 @@ class ChainWriter:
         known = self._head is not None or self._across_processes is not None
         if known and time.monotonic() >= self._locked_until:
             try:
-                self._write(entries, locked=False)
+                self._write(entries, deadline, locked=False)
                 return
             except _WrongHeadError:
                 self._locked_until = time.monotonic() + SHARED_SECONDS
         for _attempt in range(APPEND_ATTEMPTS):
             try:
-                self._write(entries, locked=True)
+                self._write(entries, deadline, locked=True)
                 return
             except _WrongHeadError:
                 # A writer that has not yet noticed us appended first.
@@ -135,7 +140,9 @@ class ChainWriter:
             f"the audit trail cannot be written: {APPEND_ATTEMPTS} appends collided"
         )
 
-    def _write(self, entries: Sequence[AuditEntry], locked: bool) -> None:
+    def _write(
+        self, entries: Sequence[AuditEntry], deadline: float, locked: bool
+    ) -> None:
         """One transaction, at driver level: this runs once per request.
 
         Raises :class:`_WrongHeadError` when the head chained onto is not the
@@ -149,7 +156,7 @@ class ChainWriter:
         if lock is None:
             self._write_on(engine, dbapi, entries, locked, self._head)
             return
-        with lock:
+        with lock.held(deadline):
             # Unlocked, chain onto the head the last writer left in the file,
             # if the trail holds it; with none there, read the head from the
             # database.
@@ -260,6 +267,7 @@ class _Pending:
     """One request's entries waiting for a writer."""
 
     entries: Sequence[AuditEntry]
+    since: float = field(default_factory=time.monotonic)
     done: bool = False
     error: AuditError | None = None
 

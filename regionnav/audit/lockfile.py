@@ -11,7 +11,10 @@ import contextlib
 import fcntl
 import os
 import threading
+import time
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Engine
 
@@ -94,25 +97,40 @@ class FileLock:
             with contextlib.suppress(OSError):
                 os.pwrite(self.open(), line, 0)
 
-    def __enter__(self) -> None:
-        fd = self.open()
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            pass
-        if self._keeper is None:
-            self._keeper = _Keeper(fd)
-        if not self._keeper.acquire(LOCK_WAIT_SECONDS):
-            # A holder that never lets go (a stopped process) fails the
-            # requests instead of hanging them.
-            raise AuditError(
-                "the audit trail cannot be written: its lock file was held "
-                f"by another for {LOCK_WAIT_SECONDS:.0f} s"
-            )
+    @contextmanager
+    def held(self, deadline: float) -> Iterator[None]:
+        """Hold the lock, waiting for it until ``deadline`` (``time.monotonic``).
 
-    def __exit__(self, *_exc: object) -> None:
-        fcntl.flock(self.open(), fcntl.LOCK_UN)
+        Raises :class:`AuditError` when it is not free by then: a holder that
+        never lets go (a stopped process) fails the requests instead of
+        hanging them.
+        """
+        self._acquire(deadline)
+        try:
+            yield
+        finally:
+            fcntl.flock(self.open(), fcntl.LOCK_UN)
+
+    def _acquire(self, deadline: float) -> None:
+        fd = self.open()
+        keeper = self._keeper
+        # While the thread still waits for a writer that gave up, the lock goes
+        # through it: a try of our own, on the same open file, would succeed
+        # beside it, and the thread would then let go of a lock in use.
+        if keeper is None or not keeper.waiting:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                pass
+        if keeper is None:
+            keeper = self._keeper = _Keeper(fd)
+        left = deadline - time.monotonic()
+        if left <= 0 or not keeper.acquire(left):
+            raise AuditError(
+                "the audit trail cannot be written: its lock file was held by "
+                f"another past the {LOCK_WAIT_SECONDS:.0f} s a request waits"
+            )
 
 
 class _Keeper:
@@ -133,6 +151,12 @@ class _Keeper:
         self._granted = False
         self._abandoned = False
         threading.Thread(target=self._run, name="audit-lock", daemon=True).start()
+
+    @property
+    def waiting(self) -> bool:
+        """Whether the thread is in its blocking call (for a writer or not)."""
+        with self._changed:
+            return self._waiting
 
     def acquire(self, timeout: float) -> bool:
         """Whether the lock was taken for the caller within ``timeout`` seconds."""

@@ -240,3 +240,48 @@ def _free(fd: int) -> bool:
     except BlockingIOError:
         return False
     return True
+
+
+def test_requests_queued_at_a_held_lock_file_wait_no_longer_than_allowed(
+    sqlite_engine: Engine, held_lock: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each request's wait counts from its own arrival: not once more for a
+    # writer ahead of it, nor again when its entries are tried on their own.
+    monkeypatch.setattr(lockfile, "LOCK_WAIT_SECONDS", 1.0)
+    trail = AuditTrail(sqlite_engine)
+    waited: list[float] = []
+
+    def request(person: str) -> None:
+        started = time.monotonic()
+        with pytest.raises(AuditError, match="lock file was held"):
+            trail.record([entry(person)])
+        waited.append(time.monotonic() - started)
+
+    threads = [threading.Thread(target=request, args=(p,)) for p in PEOPLE[:4]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(waited) == 4
+    assert max(waited) < 2.0
+
+
+def test_a_lock_waited_for_by_a_writer_that_gave_up_is_not_let_go_in_use(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "store.db-audit.lock"
+    lock = lockfile.FileLock(str(path))
+    other = os.open(path, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(other, fcntl.LOCK_EX)
+    with pytest.raises(AuditError), lock.held(time.monotonic() + 0.1):
+        pass
+
+    # The thread that waited for the writer gets the lock as it is let go;
+    # the next writer must hold it through that thread, not beside it.
+    fcntl.flock(other, fcntl.LOCK_UN)
+    with lock.held(time.monotonic() + 5):
+        time.sleep(0.2)
+        assert not _free(other)
+    assert _free(other)
+    os.close(other)

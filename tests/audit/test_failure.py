@@ -128,7 +128,7 @@ def test_an_unforeseen_failure_fails_every_request_of_the_group(
     writer = chain.writer_for(sqlite_engine)
     group = [chain._Pending([entry()]), chain._Pending([entry(PEOPLE[1])])]
 
-    def failing(_entries: object) -> None:
+    def failing(*_arguments: object) -> None:
         raise RuntimeError("a failure the writer does not know")
 
     monkeypatch.setattr(writer, "_insert", failing)
